@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* link.c - generic link operations: lookup, delete, bring up, walk all links */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+
+#include <netd/cleanup.h>
+#include <netd/link.h>
+#include <netd/nlsock.h>
+
+static void fill_info(struct rtnl_link *link, struct link_info *ret)
+{
+	const char *kind = rtnl_link_get_type(link);
+	const char *alias = rtnl_link_get_ifalias(link);
+
+	memset(ret, 0, sizeof(*ret));
+	ret->ifindex = rtnl_link_get_ifindex(link);
+	ret->master = rtnl_link_get_master(link);
+	ret->mtu = rtnl_link_get_mtu(link);
+	ret->up = (rtnl_link_get_flags(link) & IFF_UP) != 0;
+	if (kind)
+		STRLCPY(ret->kind, kind);
+	if (alias)
+		STRLCPY(ret->alias, alias);
+}
+
+/**
+ * link_get() - look up one link by name (one request, no cache)
+ * @sk:		route socket of the netns to look in
+ * @name:	interface name
+ * @ret:	what netd needs of it, or NULL
+ * @e:		error context
+ *
+ * Return: ifindex, -ENODEV when there is no such link, or negative errno
+ */
+int link_get(struct nl_sock *sk, const char *name, struct link_info *ret, struct netd_error *e)
+{
+	_cleanup_rtnl_link_ struct rtnl_link *link = NULL;
+	int r;
+
+	r = nlsock_errno(rtnl_link_get_kernel(sk, 0, name, &link));
+	if (r == -ENODEV || r == -ENOENT)
+		return err_set(e, ENODEV, "link '%s' not found", name);
+	if (r < 0)
+		return err_set(e, r, "look up link '%s': %s", name, strerror(-r));
+	if (ret)
+		fill_info(link, ret);
+	return rtnl_link_get_ifindex(link);
+}
+
+/**
+ * link_delete() - delete a link by name (a veth takes its peer with it)
+ * @sk:		route socket
+ * @name:	interface name
+ * @e:		error context
+ *
+ * Return: 0, -ENODEV when it does not exist, or negative errno
+ */
+int link_delete(struct nl_sock *sk, const char *name, struct netd_error *e)
+{
+	_cleanup_rtnl_link_ struct rtnl_link *link = rtnl_link_alloc();
+	int r;
+
+	if (!link)
+		return err_set(e, ENOMEM, "allocate link");
+	rtnl_link_set_name(link, name);
+	r = nlsock_errno(rtnl_link_delete(sk, link));
+	if (r == -ENODEV || r == -ENOENT)
+		return err_set(e, ENODEV, "link '%s' not found", name);
+	if (r < 0)
+		return err_set(e, r, "delete link '%s': %s", name, strerror(-r));
+	return 0;
+}
+
+/**
+ * link_set_up() - set IFF_UP on a link
+ * @sk:		route socket of the link's netns
+ * @ifindex:	link
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int link_set_up(struct nl_sock *sk, int ifindex, struct netd_error *e)
+{
+	_cleanup_rtnl_link_ struct rtnl_link *orig = rtnl_link_alloc();
+	_cleanup_rtnl_link_ struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!orig || !change)
+		return err_set(e, ENOMEM, "allocate link");
+	rtnl_link_set_ifindex(orig, ifindex);
+	rtnl_link_set_flags(change, IFF_UP);
+	r = nlsock_errno(rtnl_link_change(sk, orig, change, 0));
+	if (r < 0)
+		return err_set(e, r, "set link %d up: %s", ifindex, strerror(-r));
+	return 0;
+}
+
+/**
+ * link_foreach() - call @fn for every link of the socket's netns (one dump)
+ * @sk:		route socket
+ * @fn:		visitor; a negative return stops the walk and is returned
+ * @arg:	visitor argument
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int link_foreach(struct nl_sock *sk, link_visit_fn fn, void *arg, struct netd_error *e)
+{
+	_cleanup_nl_cache_ struct nl_cache *cache = NULL;
+	struct nl_object *obj;
+	int r;
+
+	r = nlsock_errno(rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache));
+	if (r < 0)
+		return err_set(e, r, "list links: %s", strerror(-r));
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_link *link = (struct rtnl_link *)obj;
+		struct link_info info;
+		const char *name = rtnl_link_get_name(link);
+
+		if (!name)
+			continue;
+		fill_info(link, &info);
+		r = fn(name, &info, arg);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* daemon.c - netd's lifecycle: event loop, signals, state, default network, reconcile, API */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netd/fileio.h>
+#include <netd/nlsock.h>
+
+#include "daemon.h"
+
+static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_info("signal %d: stopping; networks and endpoints stay in place", (int)sig);
+	(void)event_base_loopexit(d->base, NULL);
+}
+
+/* the default network, like Docker's "bridge": created on first start */
+static int ensure_default_network(struct daemon *d, struct netd_error *e)
+{
+	struct network_request q = { 0 };
+	int r;
+
+	if (state_network(&d->state, NETD_DEFAULT_NETWORK))
+		return 0;
+	STRLCPY(q.name, NETD_DEFAULT_NETWORK);
+	STRLCPY(q.bridge, NETD_DEFAULT_BRIDGE);
+	q.has_subnet = true;
+	q.subnet = d->cfg.default_subnet;
+	q.mtu = NETD_MTU_DEFAULT;
+	r = ops_network_create(d, &q, NULL, e);
+	if (r < 0)
+		return err_wrap(e, "create default network '%s'", NETD_DEFAULT_NETWORK);
+	log_info("default network '%s' created on bridge '%s'", NETD_DEFAULT_NETWORK,
+		 NETD_DEFAULT_BRIDGE);
+	return 0;
+}
+
+/**
+ * daemon_init() - everything up to serving: loop, signals, netlink, state, reconcile, socket
+ * @d:		daemon with @d->cfg filled
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int daemon_init(struct daemon *d, struct netd_error *e)
+{
+	int r;
+
+	d->state.dir_fd = d->state.networks_fd = d->state.endpoints_fd = -1;
+	(void)signal(SIGPIPE, SIG_IGN);
+	d->base = event_base_new();
+	if (!d->base)
+		return err_set(e, ENOMEM, "create event loop");
+	d->sig_term = evsignal_new(d->base, SIGTERM, on_stop_signal, d);
+	d->sig_int = evsignal_new(d->base, SIGINT, on_stop_signal, d);
+	if (!d->sig_term || !d->sig_int || evsignal_add(d->sig_term, NULL) < 0 ||
+	    evsignal_add(d->sig_int, NULL) < 0)
+		return err_set(e, ENOMEM, "set up signal handling");
+	r = netns_self_id(&d->self_ns);
+	if (r < 0)
+		return err_set(e, r, "identify own network namespace");
+	r = nlsock_open(-1, &d->nl, e);
+	if (r < 0)
+		return r;
+	r = dir_mkdir_p(d->cfg.run_dir, 0755, e);
+	if (r < 0)
+		return r;
+	r = state_open(&d->state, d->cfg.state_dir, e);
+	if (r < 0)
+		return err_wrap(e, "open state '%s'", d->cfg.state_dir);
+	log_info("state loaded: %zu network(s), %zu endpoint(s)", d->state.n_networks,
+		 d->state.n_endpoints);
+	r = reconcile_run(d, e);
+	if (r < 0)
+		return err_wrap(e, "reconcile");
+	r = ensure_default_network(d, e);
+	if (r < 0)
+		return r;
+	return api_start(d, e);
+}
+
+/**
+ * daemon_run() - serve until SIGTERM or SIGINT
+ * @d:		daemon
+ *
+ * Return: exit status
+ */
+int daemon_run(struct daemon *d)
+{
+	log_info("ready: serving on '%s'", d->cfg.socket_path);
+	if (event_base_dispatch(d->base) < 0)
+		return 1;
+	return d->exit_code;
+}
+
+/**
+ * daemon_done() - free everything; kernel objects stay, so a restart does not cut traffic
+ * @d:		daemon
+ */
+void daemon_done(struct daemon *d)
+{
+	api_stop(d);
+	if (d->sig_term)
+		event_free(d->sig_term);
+	if (d->sig_int)
+		event_free(d->sig_int);
+	state_close(&d->state);
+	if (d->nl)
+		nl_socket_free(d->nl);
+	if (d->base)
+		event_base_free(d->base);
+	memset(d, 0, sizeof(*d));
+}

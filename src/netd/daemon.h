@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* daemon.h - netd's internal types: configuration, state, the daemon, and its layers */
+#ifndef NETD_DAEMON_H
+#define NETD_DAEMON_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+#include <netlink/netlink.h>
+
+#include <netd/error.h>
+#include <netd/ipam.h>
+#include <netd/log.h>
+#include <netd/model.h>
+#include <netd/netns.h>
+
+/* bounds on what users can make netd hold */
+#define NETD_MAX_NETWORKS 1024
+#define NETD_MAX_ENDPOINTS 65536
+#define NETD_MAX_BODY (64 * 1024)
+#define NETD_MAX_HEADERS (8 * 1024)
+#define NETD_HTTP_TIMEOUT_S 10
+#define NETD_DEFAULT_NETWORK "netd"
+#define NETD_DEFAULT_BRIDGE "netd0"
+
+struct config {
+	char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char state_dir[PATH_MAX];
+	char run_dir[PATH_MAX];
+	bool has_socket_group;
+	gid_t socket_gid;
+	struct cidr default_subnet;
+	struct cidr pool;
+	unsigned int pool_len;
+};
+
+/**
+ * struct network - a network as the daemon holds it: its spec plus runtime data
+ * @ipam4:	IPv4 allocator (gateway reserved)
+ * @ipam6:	IPv6 allocator, when @spec.has_v6
+ * @n_endpoints: endpoints attached
+ */
+struct network {
+	struct network_spec spec;
+	struct ipam ipam4;
+	struct ipam ipam6;
+	unsigned int n_endpoints;
+};
+
+struct state {
+	int dir_fd;
+	int networks_fd;
+	int endpoints_fd;
+	struct network **networks;
+	size_t n_networks;
+	size_t cap_networks;
+	struct endpoint_spec **endpoints;
+	size_t n_endpoints;
+	size_t cap_endpoints;
+};
+
+struct daemon {
+	struct config cfg;
+	struct event_base *base;
+	struct evhttp *http;
+	struct event *sig_term;
+	struct event *sig_int;
+	struct state state;
+	struct nl_sock *nl;
+	struct netns_id self_ns;
+	int exit_code;
+};
+
+/* state.c: the in-memory model and its persistence, one JSON file per object */
+int state_open(struct state *st, const char *dir, struct netd_error *e);
+void state_close(struct state *st);
+struct network *state_network(struct state *st, const char *name);
+struct endpoint_spec *state_endpoint(struct state *st, const char *container, const char *network);
+int state_network_add(struct state *st, struct network *n, struct netd_error *e);
+int state_network_remove(struct state *st, struct network *n, struct netd_error *e);
+int state_endpoint_add(struct state *st, struct endpoint_spec *ep, struct netd_error *e);
+int state_endpoint_remove(struct state *st, struct endpoint_spec *ep, struct netd_error *e);
+int network_init_ipam(struct network *n);
+void network_free(struct network *n);
+int endpoint_reserve_addresses(struct network *n, const struct endpoint_spec *ep);
+void endpoint_release_addresses(struct network *n, const struct endpoint_spec *ep);
+
+/* ops_network.c */
+int ops_network_create(struct daemon *d, const struct network_request *req,
+		       struct network **ret, struct netd_error *e);
+int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e);
+int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_repaired,
+			      struct netd_error *e);
+int ops_forwarding_ensure(struct daemon *d, const struct network *n, struct netd_error *e);
+
+/* ops_endpoint.c */
+int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,
+			struct endpoint_spec **ret, struct netd_error *e);
+int ops_endpoint_detach(struct daemon *d, const char *container, const char *network,
+			json_t **ret_detached, struct netd_error *e);
+int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_error *e);
+int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
+			       const struct endpoint_spec *ep, int ns_fd, bool default_route,
+			       struct netd_error *e);
+
+/* reconcile.c */
+int reconcile_run(struct daemon *d, struct netd_error *e);
+
+/* api.c and handlers */
+int api_start(struct daemon *d, struct netd_error *e);
+void api_stop(struct daemon *d);
+void api_reply_json(struct evhttp_request *req, int status, json_t *body);
+void api_reply_error(struct evhttp_request *req, const struct netd_error *e);
+int api_body(struct evhttp_request *req, char **ret, size_t *ret_len, struct netd_error *e);
+
+typedef void (*api_handler_fn)(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_system_version(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_system_info(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_system_health(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_network_list(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_network_create(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_network_inspect(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_network_delete(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_endpoint_list(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_endpoint_inspect(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_endpoint_detach(struct daemon *d, struct evhttp_request *req, const char *arg);
+json_t *api_network_json(const struct daemon *d, const struct network *n);
+
+/* daemon.c */
+int daemon_init(struct daemon *d, struct netd_error *e);
+int daemon_run(struct daemon *d);
+void daemon_done(struct daemon *d);
+
+#endif /* NETD_DAEMON_H */
