@@ -582,11 +582,9 @@ static void test_cidr_offset(void **state)
 }
 
 /*
- * BUG (src/pure/cidr.c, cidr_offset()): for an IPv6 prefix shorter than /64 whose length is
- * not a multiple of 8 (/57../63, /49../55, ...), the byte at bit position 64 holds both
- * network and host bits, but any nonzero value in it is taken as an offset >= 2^64: these
- * return -ERANGE instead of the offset.  Through ipam_reserve()/ipam_release() this makes
- * every address of such a subnet6 unusable.  This test fails until cidr.c is fixed.
+ * Regression: for an IPv6 prefix shorter than /64 whose length is not a multiple of 8
+ * (/57../63, /49../55, ...), the byte at bit position 64 holds both network and host bits;
+ * cidr_offset() once took any nonzero value there as an offset >= 2^64.
  */
 static void test_cidr_offset_v6_straddling_byte(void **state)
 {

@@ -458,11 +458,9 @@ static void test_ipam_large_slash16(void **state)
 }
 
 /*
- * BUG (src/pure/cidr.c, cidr_offset(), reached through ipam.c to_offset()): in an IPv6
- * subnet whose prefix is shorter than /64 and not a multiple of 8 (e.g. a /60 with network
- * bits in the 8th byte), every reserve and release fails with -EINVAL, so netd cannot
- * reserve the gateway of such a subnet6 (the API accepts /48../126).  ipam_alloc() works,
- * but the address it handed out cannot be released.  This test fails until that is fixed.
+ * Regression: in an IPv6 subnet whose prefix is shorter than /64 and not a multiple of 8
+ * (e.g. a /60 with network bits in the 8th byte), reserve and release once failed with
+ * -EINVAL through cidr_offset(), so the gateway of such a subnet6 could not be reserved.
  */
 static void test_ipam_v6_unaligned_prefix(void **state)
 {
