@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* client.h - the clients' side of the API: HTTP over netd's unix socket with libcurl */
+#ifndef NETD_CLIENT_H
+#define NETD_CLIENT_H
+
+#include <jansson.h>
+
+#include <netd/error.h>
+
+#define NETD_SOCKET_DEFAULT "/run/netd/netd.sock"
+#define NETD_SOCKET_ENV "NETD_SOCKET"
+
+struct client {
+	char socket_path[108];
+	void *curl;
+	long timeout_ms;
+};
+
+int client_init(struct client *c, const char *socket_path, struct netd_error *e);
+void client_done(struct client *c);
+int client_request(struct client *c, const char *method, const char *path, json_t *body,
+		   json_t **ret, struct netd_error *e);
+
+#endif /* NETD_CLIENT_H */

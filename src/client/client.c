@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* client.c - libcurl over netd's unix socket: JSON requests, decoded errors, timeouts */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include <netd/client.h>
+
+#define CLIENT_CONNECT_TIMEOUT_MS 2000
+#define CLIENT_TIMEOUT_MS 30000
+/* responses are small; a bound keeps a confused peer from filling memory */
+#define CLIENT_MAX_RESPONSE (16 * 1024 * 1024)
+
+struct response {
+	char *data;
+	size_t len;
+	bool overflow;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct response *r = arg;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (r->len + n > CLIENT_MAX_RESPONSE) {
+		r->overflow = true;
+		return 0;
+	}
+	p = realloc(r->data, r->len + n + 1);
+	if (!p)
+		return 0;
+	memcpy(p + r->len, ptr, n);
+	r->data = p;
+	r->len += n;
+	r->data[r->len] = '\0';
+	return n;
+}
+
+/**
+ * client_init() - prepare a client for the socket given, $NETD_SOCKET, or the default
+ * @c:		client
+ * @socket_path: socket path, or NULL
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int client_init(struct client *c, const char *socket_path, struct netd_error *e)
+{
+	const char *p = socket_path;
+
+	memset(c, 0, sizeof(*c));
+	if (!p || !*p)
+		p = getenv(NETD_SOCKET_ENV);
+	if (!p || !*p)
+		p = NETD_SOCKET_DEFAULT;
+	if (strlen(p) >= sizeof(c->socket_path))
+		return err_set(e, ENAMETOOLONG, "socket path '%s' is too long", p);
+	STRLCPY(c->socket_path, p);
+	if (curl_global_init(CURL_GLOBAL_NOTHING) != CURLE_OK)
+		return err_set(e, ENOMEM, "initialise libcurl");
+	c->curl = curl_easy_init();
+	if (!c->curl)
+		return err_set(e, ENOMEM, "initialise libcurl");
+	c->timeout_ms = CLIENT_TIMEOUT_MS;
+	return 0;
+}
+
+/**
+ * client_done() - release the client
+ * @c:		client
+ */
+void client_done(struct client *c)
+{
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+	curl_global_cleanup();
+}
+
+/**
+ * client_request() - one API call
+ * @c:		client
+ * @method:	"GET", "POST" or "DELETE"
+ * @path:	e.g. "/v1/networks"
+ * @body:	request JSON, or NULL
+ * @ret:	response JSON (on success), or NULL to discard it
+ * @e:		error context: netd's own message for an API error
+ *
+ * Return: the HTTP status (2xx), or negative errno: the errno netd named for 4xx/5xx,
+ * -ECONNREFUSED when netd cannot be reached, -ETIMEDOUT, -EPROTO for a garbled answer
+ */
+int client_request(struct client *c, const char *method, const char *path, json_t *body,
+		   json_t **ret, struct netd_error *e)
+{
+	struct response resp = { 0 };
+	struct curl_slist *hdr = NULL;
+	_cleanup_free_ char *text = NULL;
+	char url[512];
+	json_error_t jerr;
+	json_t *j = NULL;
+	long status = 0;
+	CURLcode cc;
+	int r;
+
+	if ((size_t)snprintf(url, sizeof(url), "http://netd%s", path) >= sizeof(url))
+		return err_set(e, ENAMETOOLONG, "request path too long");
+	if (body) {
+		text = json_dumps(body, JSON_COMPACT);
+		if (!text)
+			return err_set(e, ENOMEM, "encode request");
+	}
+	curl_easy_reset(c->curl);
+	hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	(void)curl_easy_setopt(c->curl, CURLOPT_UNIX_SOCKET_PATH, c->socket_path);
+	(void)curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	(void)curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
+	(void)curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CLIENT_CONNECT_TIMEOUT_MS);
+	(void)curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	(void)curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	(void)curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
+	(void)curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &resp);
+	(void)curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdr);
+	if (text) {
+		(void)curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, text);
+		(void)curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(text));
+	}
+	cc = curl_easy_perform(c->curl);
+	curl_slist_free_all(hdr);
+	if (cc == CURLE_COULDNT_CONNECT) {
+		free(resp.data);
+		return err_set(e, ECONNREFUSED, "cannot reach netd at '%s': is it running?",
+			       c->socket_path);
+	}
+	if (cc == CURLE_OPERATION_TIMEDOUT) {
+		free(resp.data);
+		return err_set(e, ETIMEDOUT, "netd at '%s' did not answer in time", c->socket_path);
+	}
+	if (cc != CURLE_OK) {
+		free(resp.data);
+		return err_set(e, resp.overflow ? EMSGSIZE : EPROTO, "talk to netd at '%s': %s",
+			       c->socket_path, curl_easy_strerror(cc));
+	}
+	(void)curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (resp.len) {
+		j = json_loadb(resp.data, resp.len, 0, &jerr);
+		if (!j && status < 400) {
+			free(resp.data);
+			return err_set(e, EPROTO, "netd sent invalid JSON: %s", jerr.text);
+		}
+	}
+	free(resp.data);
+	if (status >= 400) {
+		const char *msg = NULL, *name = NULL;
+
+		if (j)
+			(void)json_unpack(j, "{s?s, s?s}", "message", &msg, "errno", &name);
+		r = err_set(e, name ? errno_from_name(name) : EIO, "%s",
+			    msg ? msg : "netd returned an error");
+		if (status == 403 && e)
+			e->code = EACCES;
+		json_decref(j);
+		return e ? -e->code : r;
+	}
+	if (ret)
+		*ret = j;
+	else
+		json_decref(j);
+	return (int)status;
+}

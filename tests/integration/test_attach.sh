@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# test_attach.sh - attach/detach containers on a network: addresses, routes, ping, cleanup
+. "$(dirname "$0")/lib.sh"
+sandbox_enter "$@"
+
+netd_start
+check "create network web" netctl network create web --subnet 10.90.0.0/24
+ctr_start c1
+ctr_start c2
+
+out=$(netctl attach c1 --pid "$(ctr_pid c1)" --network web)
+check_match "attach by pid prints the endpoint" "ipv4: +10\.90\.0\.2/24 via 10\.90\.0\.1" "$out"
+out=$(netctl attach c2 --netns "$T/ns/c2" --network web)
+check_match "attach by netns path gets the next address" "ipv4: +10\.90\.0\.3/24" "$out"
+
+check "c1 has eth0 with its address" in_ctr c1 sh -c "ip -o addr show dev eth0 | grep -q 'inet 10.90.0.2/24'"
+check "c1 default route via the gateway" in_ctr c1 sh -c "ip route show default | grep -q 'via 10.90.0.1 dev eth0'"
+check "c1 lo is up" in_ctr c1 sh -c "ip -o link show lo | grep -q 'UP'"
+check "c1 pings c2" ping_ok c1 10.90.0.3
+check "c2 pings c1" ping_ok c2 10.90.0.2
+check "c1 pings the gateway" ping_ok c1 10.90.0.1
+check "the sandbox host pings c1" ping -c 1 -W 2 10.90.0.2
+
+mac1=$(in_ctr c1 cat /sys/class/net/eth0/address 2>/dev/null || in_ctr c1 ip -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+mac_api=$(netctl inspect c1 --json | sed -n 's/.*"mac": "\([0-9a-f:]*\)".*/\1/p' | head -1)
+check_eq "container MAC matches the API" "$mac_api" "$(in_ctr c1 ip -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)"
+check_match "MAC is locally administered" '^[0-9a-f][26ae]:' "$mac_api"
+
+host_if=$(netctl inspect c1 --json | sed -n 's/.*"host_ifname": "\(vn[0-9a-f]*\)".*/\1/p' | head -1)
+check "host veth is on the bridge" sh -c "ip -o link show $host_if | grep -q 'master nd-web'"
+check "hairpin is on for the host veth" sh -c "ip -d link show $host_if | grep -q 'hairpin on'"
+
+check "ls lists both" sh -c "'$NETCTL_BIN' --socket '$T/run/netd.sock' ls | grep -c '^c[12] ' | grep -q 2"
+
+# a second network: the container gets eth1, the default route stays on eth0
+check "create network back" netctl network create back --subnet 10.91.0.0/24
+check "attach c1 to back" netctl attach c1 --pid "$(ctr_pid c1)" --network back
+check "c1 got eth1 on back" in_ctr c1 sh -c "ip -o addr show dev eth1 | grep -q 'inet 10.91.0.2/24'"
+check "c1 has one default route" sh -c "test \$(nsenter --net='$T/ns/c1' ip route show default | wc -l) = 1"
+check_fails "attach c1 to back twice" netctl attach c1 --pid "$(ctr_pid c1)" --network back
+check_fails "attach c1 from another netns" netctl attach c1 --pid "$(ctr_pid c2)" --network netd
+
+# requested address and MAC
+ctr_start c3
+check "attach c3 with --ip and --mac" netctl attach c3 --pid "$(ctr_pid c3)" --network web --ip 10.90.0.50 --mac 02:aa:bb:cc:dd:ee --ifname net0
+check "c3 has the requested address on net0" in_ctr c3 sh -c "ip -o addr show dev net0 | grep -q 'inet 10.90.0.50/24'"
+check "c3 has the requested MAC" in_ctr c3 sh -c "ip -o link show net0 | grep -q '02:aa:bb:cc:dd:ee'"
+ctr_start c4
+check_fails "an address in use is refused" netctl attach c4 --pid "$(ctr_pid c4)" --network web --ip 10.90.0.50
+check_fails "the gateway address is refused" netctl attach c4 --pid "$(ctr_pid c4)" --network web --ip 10.90.0.1
+check_fails "the broadcast address is refused" netctl attach c4 --pid "$(ctr_pid c4)" --network web --ip 10.90.0.255
+check_eq "refused attaches left no veth in c4" "1" "$(in_ctr c4 ip -o link show | wc -l)"
+
+check_fails "network rm refused while endpoints are attached" netctl network rm web
+out=$(netctl network rm web 2>&1)
+check_match "the refusal names the reason" "endpoint" "$out"
+
+# detach
+check "detach c1 from back only" netctl detach c1 --network back
+check_fails "c1 has no eth1 after detach" in_ctr c1 ip link show eth1
+check "c1 still pings c2" ping_ok c1 10.90.0.3
+check "detach c1 everywhere" netctl detach c1
+check_fails "c1 has no eth0 after detach" in_ctr c1 ip link show eth0
+check_fails "detach c1 again is an error" netctl detach c1
+check "detach c2 and c3" sh -c "'$NETCTL_BIN' --socket '$T/run/netd.sock' detach c2 && '$NETCTL_BIN' --socket '$T/run/netd.sock' detach c3"
+check_eq "no host veth left" "0" "$(count_host_veths)"
+
+# released addresses come back (after the cursor wraps) and never twice
+out=$(netctl attach c4 --pid "$(ctr_pid c4)" --network web)
+check_match "a new attach gets a fresh address" "ipv4: +10\.90\.0\.(4|5|6)/24" "$out"
+check "detach c4" netctl detach c4
+check "network rm web" netctl network rm web
+check "network rm back" netctl network rm back
+check_fails "bridge nd-web is gone" ip link show nd-web
+check_fails "bridge nd-back is gone" ip link show nd-back
+check_fails "the default network cannot be removed" netctl network rm netd
+check_eq "only netd0 remains" "1" "$(count_bridges)"
+check_eq "no state file left for endpoints" "0" "$(ls "$T/state/endpoints" | wc -l)"
+
+netd_stop
+check_eq "netd exits 0 on SIGTERM (ASan leak check included)" 0 "$?"
+finish
