@@ -15,7 +15,10 @@ struct netd_error {
 	char msg[512];
 };
 
-#define NETD_ERROR_INIT { 0, "" }
+#define NETD_ERROR_INIT \
+	{               \
+		0, ""   \
+	}
 
 int err_set(struct netd_error *e, int code, const char *fmt, ...) _printf_(3, 4);
 int err_wrap(struct netd_error *e, const char *fmt, ...) _printf_(2, 3);

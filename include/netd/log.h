@@ -22,14 +22,29 @@ void log_msg(enum log_level level, int r, const char *fmt, ...) _printf_(3, 4);
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, 0, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, 0, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, 0, __VA_ARGS__)
-#define log_debug(...)                                          \
-	do {                                                    \
-		if (log_get_level() >= LOG_LEVEL_DEBUG)         \
+#define log_debug(...)                                            \
+	do {                                                      \
+		if (log_get_level() >= LOG_LEVEL_DEBUG)           \
 			log_msg(LOG_LEVEL_DEBUG, 0, __VA_ARGS__); \
 	} while (0)
 
-#define log_error_errno(r, ...) ({ int _r = (r); log_msg(LOG_LEVEL_ERROR, _r, __VA_ARGS__); _r; })
-#define log_warn_errno(r, ...) ({ int _r = (r); log_msg(LOG_LEVEL_WARN, _r, __VA_ARGS__); _r; })
-#define log_info_errno(r, ...) ({ int _r = (r); log_msg(LOG_LEVEL_INFO, _r, __VA_ARGS__); _r; })
+#define log_error_errno(r, ...)                            \
+	({                                                 \
+		int _r = (r);                              \
+		log_msg(LOG_LEVEL_ERROR, _r, __VA_ARGS__); \
+		_r;                                        \
+	})
+#define log_warn_errno(r, ...)                            \
+	({                                                \
+		int _r = (r);                             \
+		log_msg(LOG_LEVEL_WARN, _r, __VA_ARGS__); \
+		_r;                                       \
+	})
+#define log_info_errno(r, ...)                            \
+	({                                                \
+		int _r = (r);                             \
+		log_msg(LOG_LEVEL_INFO, _r, __VA_ARGS__); \
+		_r;                                       \
+	})
 
 #endif /* NETD_LOG_H */

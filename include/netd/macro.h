@@ -16,35 +16,35 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* DEFINE_CLEANUP() - a cleanup function for pointer type @type that calls @fn on non-NULL */
-#define DEFINE_CLEANUP(type, fn)                   \
-	static inline void fn##p(type *p)          \
-	{                                          \
-		if (*p)                            \
-			fn(*p);                    \
-	}                                          \
+#define DEFINE_CLEANUP(type, fn)          \
+	static inline void fn##p(type *p) \
+	{                                 \
+		if (*p)                   \
+			fn(*p);           \
+	}                                 \
 	struct __useless_struct_to_allow_semicolon
 
 /* TAKE_PTR() - hand the pointer over and leave NULL behind, so cleanup does nothing */
-#define TAKE_PTR(p)                             \
-	({                                      \
-		__typeof__(p) _p_ = (p);        \
-		(p) = NULL;                     \
-		_p_;                            \
+#define TAKE_PTR(p)                      \
+	({                               \
+		__typeof__(p) _p_ = (p); \
+		(p) = NULL;              \
+		_p_;                     \
 	})
 
 /* TAKE_FD() - hand the fd over and leave -1 behind */
-#define TAKE_FD(fd)                             \
-	({                                      \
-		int _fd_ = (fd);                \
-		(fd) = -1;                      \
-		_fd_;                           \
+#define TAKE_FD(fd)              \
+	({                       \
+		int _fd_ = (fd); \
+		(fd) = -1;       \
+		_fd_;            \
 	})
 
 /* RET_NERRNO() - turn a libc "-1 and errno" result into a negative errno */
-#define RET_NERRNO(expr)                        \
-	({                                      \
-		long _r_ = (long)(expr);        \
-		_r_ < 0 ? -errno : (int)_r_;    \
+#define RET_NERRNO(expr)                     \
+	({                                   \
+		long _r_ = (long)(expr);     \
+		_r_ < 0 ? -errno : (int)_r_; \
 	})
 
 static inline void freep(void *p)

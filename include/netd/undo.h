@@ -22,7 +22,10 @@ struct undo {
 	size_t n;
 };
 
-#define UNDO_INIT { .n = 0 }
+#define UNDO_INIT      \
+	{              \
+		.n = 0 \
+	}
 
 int undo_push(struct undo *u, undo_fn fn, const void *data, size_t size);
 void undo_disarm(struct undo *u);

@@ -59,7 +59,8 @@ int bridge_create(struct nl_sock *sk, const struct bridge_config *cfg, struct ne
 		r = nlsock_errno(rtnl_link_change(sk, orig, change, 0));
 		if (r < 0) {
 			(void)link_delete(sk, cfg->name, NULL);
-			return err_set(e, r, "set alias of bridge '%s': %s", cfg->name, strerror(-r));
+			return err_set(e, r, "set alias of bridge '%s': %s", cfg->name,
+				       strerror(-r));
 		}
 	}
 	return ifindex;

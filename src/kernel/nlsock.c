@@ -32,11 +32,14 @@ static const struct {
 	int nle;
 	int err;
 } nle_map[] = {
-	{ NLE_EXIST, EEXIST },	     { NLE_NOMEM, ENOMEM },	{ NLE_OBJ_NOTFOUND, ENOENT },
-	{ NLE_NODEV, ENODEV },	     { NLE_PERM, EPERM },	{ NLE_BUSY, EBUSY },
-	{ NLE_INVAL, EINVAL },	     { NLE_RANGE, ERANGE },	{ NLE_AGAIN, EAGAIN },
-	{ NLE_NOADDR, EADDRNOTAVAIL }, { NLE_OPNOTSUPP, ENOTSUP }, { NLE_AF_NOSUPPORT, EAFNOSUPPORT },
-	{ NLE_MSGSIZE, EMSGSIZE },   { NLE_NOACCESS, EACCES },	{ NLE_INTR, EINTR },
+	{ NLE_EXIST, EEXIST },	      { NLE_NOMEM, ENOMEM },
+	{ NLE_OBJ_NOTFOUND, ENOENT }, { NLE_NODEV, ENODEV },
+	{ NLE_PERM, EPERM },	      { NLE_BUSY, EBUSY },
+	{ NLE_INVAL, EINVAL },	      { NLE_RANGE, ERANGE },
+	{ NLE_AGAIN, EAGAIN },	      { NLE_NOADDR, EADDRNOTAVAIL },
+	{ NLE_OPNOTSUPP, ENOTSUP },   { NLE_AF_NOSUPPORT, EAFNOSUPPORT },
+	{ NLE_MSGSIZE, EMSGSIZE },    { NLE_NOACCESS, EACCES },
+	{ NLE_INTR, EINTR },
 };
 
 /**
@@ -91,7 +94,8 @@ int nlsock_open(int ns_fd, struct nl_sock **ret, struct netd_error *e)
 	TAKE_FD(fd); /* owned by sk now */
 	r = nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, capture_err, NULL);
 	if (r < 0)
-		return err_set(e, -nlsock_errno(r), "set netlink error handler: %s", nl_geterror(r));
+		return err_set(e, -nlsock_errno(r), "set netlink error handler: %s",
+			       nl_geterror(r));
 	*ret = TAKE_PTR(sk);
 	return 0;
 }

@@ -24,8 +24,8 @@ static const char attach_usage[] =
  */
 int cmd_attach(struct netctl *ctl, int argc, char **argv)
 {
-	static const char *const str_opts[] = { "--netns", "--network", "--ip", "--ip6", "--ifname",
-						"--mac" };
+	static const char *const str_opts[] = { "--netns", "--network", "--ip",
+						"--ip6",   "--ifname",	"--mac" };
 	static const char *const keys[] = { "netns", "network", "ip", "ip6", "ifname", "mac" };
 	json_t *body = json_object(), *resp = NULL;
 	const char *ctr = NULL, *v;
@@ -121,7 +121,8 @@ int cmd_detach(struct netctl *ctl, int argc, char **argv)
 		ctr = argv[i];
 	}
 	if (!ctr)
-		return netctl_usage_error("detach: missing CONTAINER\nUsage: netctl detach CONTAINER [--network NAME]");
+		return netctl_usage_error(
+			"detach: missing CONTAINER\nUsage: netctl detach CONTAINER [--network NAME]");
 	if (name_validate(ctr) < 0)
 		return netctl_usage_error("detach: invalid container name '%s'", ctr);
 	if (net && name_validate(net) < 0)
@@ -155,10 +156,10 @@ int cmd_detach(struct netctl *ctl, int argc, char **argv)
  */
 int cmd_ls(struct netctl *ctl, int argc, char **argv)
 {
-	static const char *const headers[] = { "CONTAINER", "NETWORK", "IFNAME", "IPV4", "IPV6",
-					       "MAC", "HOST-IF" };
-	static const char *const keys[] = { "container", "network", "ifname", "ipv4", "ipv6",
-					    "mac", "host_ifname" };
+	static const char *const headers[] = { "CONTAINER", "NETWORK", "IFNAME", "IPV4",
+					       "IPV6",	    "MAC",     "HOST-IF" };
+	static const char *const keys[] = { "container", "network", "ifname",	  "ipv4",
+					    "ipv6",	 "mac",	    "host_ifname" };
 	const char *net = NULL;
 	json_t *resp = NULL;
 	char path[128] = "/v1/endpoints";

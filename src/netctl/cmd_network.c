@@ -69,8 +69,8 @@ static int network_create(struct netctl *ctl, int argc, char **argv)
 		if (r)
 			break;
 		if (argv[i][0] == '-' || name)
-			r = netctl_usage_error("network create: unexpected argument '%s'\n%s", argv[i],
-					       create_usage);
+			r = netctl_usage_error("network create: unexpected argument '%s'\n%s",
+					       argv[i], create_usage);
 		else
 			name = argv[i];
 	}
@@ -93,10 +93,10 @@ static int network_create(struct netctl *ctl, int argc, char **argv)
 
 static int network_ls(struct netctl *ctl, int argc, char **argv)
 {
-	static const char *const headers[] = { "NAME", "BRIDGE", "SUBNET", "GATEWAY", "SUBNET6",
-					       "INTERNAL", "ENDPOINTS" };
-	static const char *const keys[] = { "name", "bridge", "subnet", "gateway", "subnet6",
-					    "internal", "endpoints" };
+	static const char *const headers[] = { "NAME",	  "BRIDGE",   "SUBNET",	  "GATEWAY",
+					       "SUBNET6", "INTERNAL", "ENDPOINTS" };
+	static const char *const keys[] = { "name",    "bridge",   "subnet",   "gateway",
+					    "subnet6", "internal", "endpoints" };
 	json_t *resp = NULL;
 	size_t k;
 	int i;

@@ -199,7 +199,8 @@ int main(int argc, char **argv)
 			(void)printf("netctl %s\n", PACKAGE_VERSION);
 			return 0;
 		} else {
-			return netctl_usage_error("unknown option '%s' (see 'netctl --help')", argv[i]);
+			return netctl_usage_error("unknown option '%s' (see 'netctl --help')",
+						  argv[i]);
 		}
 	}
 	if (i >= argc) {

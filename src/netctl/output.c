@@ -123,7 +123,7 @@ void output_network(const json_t *n)
 	for (k = 0; k < json_array_size(ctrs); k++) {
 		const json_t *c = json_array_get(ctrs, k);
 
-		(void)printf("  %s  %s  %s  %s\n", output_str(c, "container"), output_str(c, "ipv4"),
-			     output_str(c, "ipv6"), output_str(c, "mac"));
+		(void)printf("  %s  %s  %s  %s\n", output_str(c, "container"),
+			     output_str(c, "ipv4"), output_str(c, "ipv6"), output_str(c, "mac"));
 	}
 }

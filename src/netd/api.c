@@ -83,7 +83,8 @@ void api_reply_error(struct evhttp_request *req, const struct netd_error *e)
 	int status = errno_to_http(e->code);
 
 	if (status >= 500)
-		log_error("%s %s: %s", evhttp_request_get_command(req) == EVHTTP_REQ_GET ? "GET" : "request",
+		log_error("%s %s: %s",
+			  evhttp_request_get_command(req) == EVHTTP_REQ_GET ? "GET" : "request",
 			  evhttp_request_get_uri(req), e->msg);
 	api_reply_json(req, status, error_to_json(e));
 }
@@ -206,7 +207,8 @@ static int remove_stale_socket(const char *path, struct netd_error *e)
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : err_set(e, errno, "stat '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? 0 :
+					 err_set(e, errno, "stat '%s': %s", path, strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
 		return err_set(e, EEXIST, "'%s' exists and is not a socket", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

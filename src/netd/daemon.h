@@ -91,8 +91,8 @@ int endpoint_reserve_addresses(struct network *n, const struct endpoint_spec *ep
 void endpoint_release_addresses(struct network *n, const struct endpoint_spec *ep);
 
 /* ops_network.c */
-int ops_network_create(struct daemon *d, const struct network_request *req,
-		       struct network **ret, struct netd_error *e);
+int ops_network_create(struct daemon *d, const struct network_request *req, struct network **ret,
+		       struct netd_error *e);
 int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e);
 int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_repaired,
 			      struct netd_error *e);

@@ -14,7 +14,8 @@
 
 static void usage(FILE *f)
 {
-	(void)fprintf(f,
+	(void)fprintf(
+		f,
 		"Usage: netd [OPTION]...\n"
 		"Container networking daemon: bridges, veth endpoints and IPAM over netlink.\n\n"
 		"  --socket PATH          control socket (default RUN_DIR/netd.sock)\n"
@@ -69,7 +70,8 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		switch (c) {
 		case OPT_SOCKET:
 			if (strlen(optarg) >= sizeof(cfg->socket_path) || optarg[0] == '\0') {
-				(void)fprintf(stderr, "netd: socket path '%s' is too long\n", optarg);
+				(void)fprintf(stderr, "netd: socket path '%s' is too long\n",
+					      optarg);
 				return 2;
 			}
 			STRLCPY(cfg->socket_path, optarg);
@@ -88,8 +90,10 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_LOG_LEVEL:
 			if (log_level_parse(optarg, &level) < 0) {
-				(void)fprintf(stderr, "netd: invalid log level '%s': use error, warn, info or debug\n",
-					      optarg);
+				(void)fprintf(
+					stderr,
+					"netd: invalid log level '%s': use error, warn, info or debug\n",
+					optarg);
 				return 2;
 			}
 			log_set_level(level);
@@ -100,8 +104,10 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 
 			if (cidr_parse_subnet(optarg, &sub) < 0 || sub.addr.family != AF_INET ||
 			    sub.prefixlen > 30) {
-				(void)fprintf(stderr, "netd: invalid subnet '%s': expected an IPv4 network like 172.30.0.0/16\n",
-					      optarg);
+				(void)fprintf(
+					stderr,
+					"netd: invalid subnet '%s': expected an IPv4 network like 172.30.0.0/16\n",
+					optarg);
 				return 2;
 			}
 			if (c == OPT_DEFAULT_SUBNET)
@@ -112,7 +118,8 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		}
 		case OPT_SUBNET_SIZE:
 			if (parse_uint(optarg, 30, &cfg->pool_len) < 0 || cfg->pool_len < 8) {
-				(void)fprintf(stderr, "netd: invalid subnet size '%s': 8 to 30\n", optarg);
+				(void)fprintf(stderr, "netd: invalid subnet size '%s': 8 to 30\n",
+					      optarg);
 				return 2;
 			}
 			break;
@@ -141,7 +148,8 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		return 2;
 	}
 	if (cfg->pool_len < cfg->pool.prefixlen) {
-		(void)fprintf(stderr, "netd: --subnet-size /%u is larger than the pool\n", cfg->pool_len);
+		(void)fprintf(stderr, "netd: --subnet-size /%u is larger than the pool\n",
+			      cfg->pool_len);
 		return 2;
 	}
 	if (!socket_set &&

@@ -190,7 +190,8 @@ static int assign_address(struct ipam *ipam, const struct cidr *subnet, bool giv
 			return err_set(e, EADDRINUSE, "address '%s' is already in use", buf);
 		if (r < 0)
 			return err_set(e, r == -ENOMEM ? ENOMEM : EINVAL,
-				       "address '%s' is not a usable host address of '%s'", buf, sub);
+				       "address '%s' is not a usable host address of '%s'", buf,
+				       sub);
 		ret->addr = *want;
 	} else {
 		r = ipam_alloc(ipam, &ret->addr);
@@ -262,9 +263,10 @@ int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,
 			       ep->netns_path);
 	sibling = container_endpoint(d, req->container);
 	if (sibling && (sibling->netns_dev != id.dev || sibling->netns_ino != id.ino))
-		return err_set(e, EINVAL,
-			       "container '%s' is already attached from another network namespace ('%s')",
-			       req->container, sibling->netns_path);
+		return err_set(
+			e, EINVAL,
+			"container '%s' is already attached from another network namespace ('%s')",
+			req->container, sibling->netns_path);
 	ep->netns_dev = id.dev;
 	ep->netns_ino = id.ino;
 	r = pick_ifname(d, req, ep->ifname, e);
@@ -284,7 +286,8 @@ int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,
 		return r;
 	ep->has_ip4 = have4 = true;
 	if (n->spec.has_v6) {
-		r = assign_address(&n->ipam6, &n->spec.subnet6, req->has_ip6, &req->ip6, &ep->ip6, e);
+		r = assign_address(&n->ipam6, &n->spec.subnet6, req->has_ip6, &req->ip6, &ep->ip6,
+				   e);
 		if (r < 0)
 			goto fail;
 		ep->has_ip6 = have6 = true;

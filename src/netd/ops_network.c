@@ -96,7 +96,8 @@ static int check_subnet(struct daemon *d, const char *what, const struct cidr *c
 	(void)cidr_format(c, a, sizeof(a));
 	(void)cidr_format(c->addr.family == AF_INET ? &o->spec.subnet : &o->spec.subnet6, b,
 			  sizeof(b));
-	return err_set(e, EADDRINUSE, "%s '%s' overlaps network '%s' (%s)", what, a, o->spec.name, b);
+	return err_set(e, EADDRINUSE, "%s '%s' overlaps network '%s' (%s)", what, a, o->spec.name,
+		       b);
 }
 
 /**
@@ -156,7 +157,10 @@ int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_rep
 			       n->spec.bridge);
 	if (ifindex == -ENODEV) {
 		struct bridge_config cfg = {
-			.name = n->spec.bridge, .mtu = n->spec.mtu, .mac = mac, .alias = alias,
+			.name = n->spec.bridge,
+			.mtu = n->spec.mtu,
+			.mac = mac,
+			.alias = alias,
 		};
 
 		naming_mac("bridge", n->spec.name, mac);
@@ -208,8 +212,8 @@ int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_rep
  *
  * Return: 0, -EEXIST (name or bridge taken), -EADDRINUSE (subnet overlap), -ENOSPC, -EINVAL
  */
-int ops_network_create(struct daemon *d, const struct network_request *req,
-		       struct network **ret, struct netd_error *e)
+int ops_network_create(struct daemon *d, const struct network_request *req, struct network **ret,
+		       struct netd_error *e)
 {
 	_cleanup_(undo_run) struct undo u = UNDO_INIT;
 	struct network *n;
@@ -305,8 +309,8 @@ int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e)
 	if (!n)
 		return err_set(e, ENOENT, "network '%s' not found", name);
 	if (strcmp(name, NETD_DEFAULT_NETWORK) == 0)
-		return err_set(e, EPERM, "network '%s' is the default network and cannot be removed",
-			       name);
+		return err_set(e, EPERM,
+			       "network '%s' is the default network and cannot be removed", name);
 	if (n->n_endpoints > 0) {
 		const char *first = "";
 		size_t i;
@@ -317,9 +321,10 @@ int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e)
 				break;
 			}
 		}
-		return err_set(e, EBUSY,
-			       "network '%s' has %u endpoint(s) attached (e.g. '%s'): detach them first",
-			       name, n->n_endpoints, first);
+		return err_set(
+			e, EBUSY,
+			"network '%s' has %u endpoint(s) attached (e.g. '%s'): detach them first",
+			name, n->n_endpoints, first);
 	}
 	STRLCPY(bridge, n->spec.bridge);
 	r = state_network_remove(&d->state, n, e);

@@ -411,10 +411,13 @@ int state_open(struct state *st, const char *dir, struct netd_error *e)
 	    (mkdirat(st->dir_fd, "endpoints", 0700) < 0 && errno != EEXIST))
 		return err_set(e, errno, "create state directories in '%s': %s", dir,
 			       strerror(errno));
-	st->networks_fd = openat(st->dir_fd, "networks", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	st->endpoints_fd = openat(st->dir_fd, "endpoints", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	st->networks_fd =
+		openat(st->dir_fd, "networks", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	st->endpoints_fd =
+		openat(st->dir_fd, "endpoints", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (st->networks_fd < 0 || st->endpoints_fd < 0)
-		return err_set(e, errno, "open state directories in '%s': %s", dir, strerror(errno));
+		return err_set(e, errno, "open state directories in '%s': %s", dir,
+			       strerror(errno));
 	r = load_dir(st, st->networks_fd, load_network, e);
 	if (r < 0)
 		return r;

@@ -43,17 +43,19 @@ static int check_name(const char *what, const char *v, struct netd_error *e)
 		return err_set(e, EINVAL, "%s '%.63s...' is longer than %d characters", what, v,
 			       NAME_MAX_LEN);
 	if (r < 0)
-		return err_set(e, EINVAL,
-			       "invalid %s '%s': use letters, digits, '_', '.', '-', starting with a letter or digit",
-			       what, v);
+		return err_set(
+			e, EINVAL,
+			"invalid %s '%s': use letters, digits, '_', '.', '-', starting with a letter or digit",
+			what, v);
 	return 0;
 }
 
 static int check_ifname(const char *what, const char *v, struct netd_error *e)
 {
 	if (ifname_validate(v) < 0)
-		return err_set(e, EINVAL, "invalid %s '%s': 1 to %d characters, no '/', ':' or spaces",
-			       what, v, IFNAMSIZ - 1);
+		return err_set(e, EINVAL,
+			       "invalid %s '%s': 1 to %d characters, no '/', ':' or spaces", what,
+			       v, IFNAMSIZ - 1);
 	return 0;
 }
 
@@ -75,8 +77,9 @@ static int decode_subnet(const char *what, const char *v, int family, struct cid
 			       what, v, fixed);
 	}
 	if (c.prefixlen > maxlen || c.prefixlen < minlen)
-		return err_set(e, EINVAL, "invalid %s '%s': prefix length must be between /%u and /%u",
-			       what, v, minlen, maxlen);
+		return err_set(e, EINVAL,
+			       "invalid %s '%s': prefix length must be between /%u and /%u", what,
+			       v, minlen, maxlen);
 	*ret = c;
 	return 0;
 }
@@ -116,10 +119,9 @@ int network_request_decode(const char *body, size_t len, struct network_request 
 	r = json_parse_object(body, len, &j, e);
 	if (r < 0)
 		return r;
-	if (json_unpack_ex(j, &jerr, 0, "{s:s, s?s, s?s, s?s, s?s, s?s, s?I, s?b !}", "name",
-			   &name, "subnet", &subnet, "gateway", &gw, "subnet6", &subnet6,
-			   "gateway6", &gw6, "bridge", &bridge, "mtu", &mtu, "internal",
-			   &internal) < 0)
+	if (json_unpack_ex(j, &jerr, 0, "{s:s, s?s, s?s, s?s, s?s, s?s, s?I, s?b !}", "name", &name,
+			   "subnet", &subnet, "gateway", &gw, "subnet6", &subnet6, "gateway6", &gw6,
+			   "bridge", &bridge, "mtu", &mtu, "internal", &internal) < 0)
 		return err_set(e, EINVAL, "invalid network request: %s", jerr.text);
 	r = check_name("network name", name, e);
 	if (r < 0)
@@ -210,8 +212,10 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 		return err_set(e, EINVAL, "give exactly one of 'netns' (a path) or 'pid'");
 	if (netns) {
 		if (netns[0] != '/' || strlen(netns) >= sizeof(q.netns_path))
-			return err_set(e, EINVAL, "invalid netns '%s': expected an absolute path of at most %zu bytes",
-				       netns, sizeof(q.netns_path) - 1);
+			return err_set(
+				e, EINVAL,
+				"invalid netns '%s': expected an absolute path of at most %zu bytes",
+				netns, sizeof(q.netns_path) - 1);
 		STRLCPY(q.netns_path, netns);
 	} else {
 		if (pid <= 0 || pid > 4194304)
@@ -238,7 +242,9 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 	}
 	if (mac) {
 		if (mac_parse(mac, q.mac) < 0)
-			return err_set(e, EINVAL, "invalid mac '%s': expected a unicast 'aa:bb:cc:dd:ee:ff'", mac);
+			return err_set(e, EINVAL,
+				       "invalid mac '%s': expected a unicast 'aa:bb:cc:dd:ee:ff'",
+				       mac);
 		q.has_mac = true;
 	}
 	*ret = q;

@@ -284,7 +284,8 @@ int cidr_offset(const struct cidr *c, const struct ipaddr *a, uint64_t *ret)
 		/* the host bits of this byte: a byte may hold network and host bits both */
 		if (first_bit + 8 <= c->prefixlen)
 			continue;
-		mask = first_bit >= c->prefixlen ? 0xff : (uint8_t)(0xff >> (c->prefixlen - first_bit));
+		mask = first_bit >= c->prefixlen ? 0xff :
+						   (uint8_t)(0xff >> (c->prefixlen - first_bit));
 		v = a->b[i] & mask;
 		if (!v)
 			continue;

@@ -25,7 +25,8 @@ int name_validate(const char *s)
 		return -ENAMETOOLONG;
 	for (i = 0; i < len; i++) {
 		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9');
 
 		if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-')))
 			return -EINVAL;

@@ -92,8 +92,7 @@ json_t *endpoint_to_json(const struct endpoint_spec *ep)
 	return TAKE_PTR(o);
 }
 
-static int copy_name(char *dst, size_t size, const char *what, const char *v,
-		     struct netd_error *e)
+static int copy_name(char *dst, size_t size, const char *what, const char *v, struct netd_error *e)
 {
 	if (!v || strlen(v) >= size)
 		return err_set(e, EINVAL, "invalid %s", what);
@@ -125,7 +124,8 @@ int network_from_json(const json_t *j, struct network_spec *ret, struct netd_err
 		return err_set(e, EINVAL, "network: %s", jerr.text);
 	if (name_validate(name) < 0 || copy_name(n.name, sizeof(n.name), "name", name, e) < 0)
 		return err_set(e, EINVAL, "network: invalid name");
-	if (ifname_validate(bridge) < 0 || copy_name(n.bridge, sizeof(n.bridge), "bridge", bridge, e) < 0)
+	if (ifname_validate(bridge) < 0 ||
+	    copy_name(n.bridge, sizeof(n.bridge), "bridge", bridge, e) < 0)
 		return err_set(e, EINVAL, "network '%s': invalid bridge", name);
 	if (cidr_parse_subnet(subnet, &n.subnet) < 0 || n.subnet.addr.family != AF_INET ||
 	    ipaddr_parse(gw, &n.gateway) < 0 || !cidr_contains(&n.subnet, &n.gateway))
@@ -134,7 +134,8 @@ int network_from_json(const json_t *j, struct network_spec *ret, struct netd_err
 		if (!gw6 || cidr_parse_subnet(subnet6, &n.subnet6) < 0 ||
 		    n.subnet6.addr.family != AF_INET6 || ipaddr_parse(gw6, &n.gateway6) < 0 ||
 		    !cidr_contains(&n.subnet6, &n.gateway6))
-			return err_set(e, EINVAL, "network '%s': invalid subnet6 or gateway6", name);
+			return err_set(e, EINVAL, "network '%s': invalid subnet6 or gateway6",
+				       name);
 		n.has_v6 = true;
 	}
 	if (mtu < NETD_MTU_MIN || mtu > NETD_MTU_MAX)
@@ -161,10 +162,11 @@ int endpoint_from_json(const json_t *j, struct endpoint_spec *ret, struct netd_e
 	json_int_t dev = 0, ino = 0, pid = 0;
 	json_error_t jerr;
 
-	if (json_unpack_ex((json_t *)j, &jerr, 0, "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s?I, s?s, s?s, s:s}",
-			   "container", &ctr, "network", &net, "ifname", &ifname, "host_ifname",
-			   &host, "netns", &netns, "netns_dev", &dev, "netns_ino", &ino, "pid", &pid,
-			   "ipv4", &ip4, "ipv6", &ip6, "mac", &mac) < 0)
+	if (json_unpack_ex((json_t *)j, &jerr, 0,
+			   "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s?I, s?s, s?s, s:s}", "container",
+			   &ctr, "network", &net, "ifname", &ifname, "host_ifname", &host, "netns",
+			   &netns, "netns_dev", &dev, "netns_ino", &ino, "pid", &pid, "ipv4", &ip4,
+			   "ipv6", &ip6, "mac", &mac) < 0)
 		return err_set(e, EINVAL, "endpoint: %s", jerr.text);
 	if (name_validate(ctr) < 0 || name_validate(net) < 0)
 		return err_set(e, EINVAL, "endpoint: invalid container or network name");
