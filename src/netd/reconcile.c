@@ -30,19 +30,6 @@ static void reconcile_networks(struct daemon *d)
 	}
 }
 
-static bool first_of_container(struct daemon *d, const struct endpoint_spec *ep)
-{
-	size_t i;
-
-	for (i = 0; i < d->state.n_endpoints; i++) {
-		if (d->state.endpoints[i] == ep)
-			return true;
-		if (strcmp(d->state.endpoints[i]->container, ep->container) == 0)
-			return false;
-	}
-	return true;
-}
-
 /* Return: true when @ep was removed from the state */
 static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 {
@@ -74,7 +61,8 @@ static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 		/* there but not on our bridge: rebuild it rather than guess what changed */
 		(void)link_delete(d->nl, ep->host_ifname, NULL);
 	}
-	if (ops_endpoint_kernel_create(d, n, ep, ns_fd, first_of_container(d, ep), &e) < 0) {
+	/* a default route that another endpoint already provides stays (EEXIST is ignored) */
+	if (ops_endpoint_kernel_create(d, n, ep, ns_fd, true, &e) < 0) {
 		log_error("reconcile: endpoint '%s' on '%s': repair failed: %s", ep->container,
 			  ep->network, e.msg);
 		return false;

@@ -172,6 +172,43 @@ static int grow(void ***arr, size_t n, size_t *cap)
 	return 0;
 }
 
+static int network_cmp(const struct network *a, const struct network *b)
+{
+	return strcmp(a->spec.name, b->spec.name);
+}
+
+static int endpoint_cmp(const struct endpoint_spec *a, const struct endpoint_spec *b)
+{
+	int c = strcmp(a->container, b->container);
+
+	return c ? c : strcmp(a->network, b->network);
+}
+
+/* keep the arrays sorted, so listings come out in the same order before and after restarts */
+static void insert_network(struct state *st, struct network *n)
+{
+	size_t i = st->n_networks;
+
+	while (i > 0 && network_cmp(st->networks[i - 1], n) > 0)
+		i--;
+	memmove(&st->networks[i + 1], &st->networks[i],
+		(st->n_networks - i) * sizeof(*st->networks));
+	st->networks[i] = n;
+	st->n_networks++;
+}
+
+static void insert_endpoint(struct state *st, struct endpoint_spec *ep)
+{
+	size_t i = st->n_endpoints;
+
+	while (i > 0 && endpoint_cmp(st->endpoints[i - 1], ep) > 0)
+		i--;
+	memmove(&st->endpoints[i + 1], &st->endpoints[i],
+		(st->n_endpoints - i) * sizeof(*st->endpoints));
+	st->endpoints[i] = ep;
+	st->n_endpoints++;
+}
+
 /**
  * state_network_add() - persist @n and take it into the state
  * @st:		state
@@ -194,7 +231,7 @@ int state_network_add(struct state *st, struct network *n, struct netd_error *e)
 	r = write_json(st->networks_fd, file, j, e);
 	if (r < 0)
 		return err_wrap(e, "save network '%s'", n->spec.name);
-	st->networks[st->n_networks++] = n;
+	insert_network(st, n);
 	return 0;
 }
 
@@ -252,7 +289,7 @@ int state_endpoint_add(struct state *st, struct endpoint_spec *ep, struct netd_e
 	r = write_json(st->endpoints_fd, file, j, e);
 	if (r < 0)
 		return err_wrap(e, "save endpoint '%s' on '%s'", ep->container, ep->network);
-	st->endpoints[st->n_endpoints++] = ep;
+	insert_endpoint(st, ep);
 	return 0;
 }
 
@@ -308,7 +345,7 @@ static int load_network(struct state *st, const json_t *j, const char *file, str
 		network_free(n);
 		return r;
 	}
-	st->networks[st->n_networks++] = n;
+	insert_network(st, n);
 	return 0;
 }
 
@@ -340,7 +377,7 @@ static int load_endpoint(struct state *st, const json_t *j, const char *file, st
 		return r;
 	}
 	n->n_endpoints++;
-	st->endpoints[st->n_endpoints++] = TAKE_PTR(ep);
+	insert_endpoint(st, TAKE_PTR(ep));
 	return 0;
 }
 
