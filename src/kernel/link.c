@@ -99,6 +99,24 @@ int link_set_up(struct nl_sock *sk, int ifindex, struct netd_error *e)
 }
 
 /**
+ * link_set_master() - put a link on a bridge
+ * @sk:		route socket
+ * @ifindex:	the link
+ * @master:	the bridge's ifindex
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int link_set_master(struct nl_sock *sk, int ifindex, int master, struct netd_error *e)
+{
+	int r = nlsock_errno(rtnl_link_enslave_ifindex(sk, master, ifindex));
+
+	if (r < 0)
+		return err_set(e, r, "put link %d on bridge %d: %s", ifindex, master, strerror(-r));
+	return 0;
+}
+
+/**
  * link_foreach() - call @fn for every link of the socket's netns (one dump)
  * @sk:		route socket
  * @fn:		visitor; a negative return stops the walk and is returned

@@ -76,6 +76,10 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 		return err_wrap(e, "open state '%s'", d->cfg.state_dir);
 	log_info("state loaded: %zu network(s), %zu endpoint(s)", d->state.n_networks,
 		 d->state.n_endpoints);
+	/* subscribe before reconciling, so nothing removed in between goes unnoticed */
+	r = monitor_start(d, e);
+	if (r < 0)
+		return r;
 	r = reconcile_run(d, e);
 	if (r < 0)
 		return err_wrap(e, "reconcile");
@@ -106,6 +110,7 @@ int daemon_run(struct daemon *d)
 void daemon_done(struct daemon *d)
 {
 	api_stop(d);
+	monitor_stop(d);
 	if (d->sig_term)
 		event_free(d->sig_term);
 	if (d->sig_int)

@@ -72,6 +72,9 @@ struct daemon {
 	struct event *sig_int;
 	struct state state;
 	struct nl_sock *nl;
+	struct nl_sock *monitor_sk;
+	struct event *monitor_ev;
+	struct event *monitor_timer;
 	struct netns_id self_ns;
 	int exit_code;
 };
@@ -110,6 +113,10 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 
 /* reconcile.c */
 int reconcile_run(struct daemon *d, struct netd_error *e);
+
+/* monitor.c */
+int monitor_start(struct daemon *d, struct netd_error *e);
+void monitor_stop(struct daemon *d);
 
 /* api.c and handlers */
 int api_start(struct daemon *d, struct netd_error *e);

@@ -55,12 +55,22 @@ static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 	if (!n || link_get(d->nl, n->spec.bridge, &br, NULL) < 0)
 		return false;
 	r = link_get(d->nl, ep->host_ifname, &host, NULL);
-	if (r >= 0 && host.master == br.ifindex && strcmp(host.kind, "veth") == 0)
-		return false; /* as the state says: adopted untouched */
-	if (r >= 0) {
-		/* there but not on our bridge: rebuild it rather than guess what changed */
-		(void)link_delete(d->nl, ep->host_ifname, NULL);
+	if (r >= 0 && strcmp(host.kind, "veth") == 0) {
+		if (host.master == br.ifindex)
+			return false; /* as the state says: adopted untouched */
+		/* the bridge was recreated: its old ports stay with the container side intact */
+		if (link_set_master(d->nl, host.ifindex, br.ifindex, &e) == 0 &&
+		    bridge_port_set_hairpin(d->nl, host.ifindex, true, &e) == 0) {
+			log_info(
+				"reconcile: endpoint '%s' on '%s': veth '%s' put back on bridge '%s'",
+				ep->container, ep->network, ep->host_ifname, n->spec.bridge);
+			return false;
+		}
+		log_warn("reconcile: endpoint '%s' on '%s': %s, rebuilding it", ep->container,
+			 ep->network, e.msg);
 	}
+	if (r >= 0)
+		(void)link_delete(d->nl, ep->host_ifname, NULL);
 	/* a default route that another endpoint already provides stays (EEXIST is ignored) */
 	if (ops_endpoint_kernel_create(d, n, ep, ns_fd, true, &e) < 0) {
 		log_error("reconcile: endpoint '%s' on '%s': repair failed: %s", ep->container,
