@@ -38,13 +38,14 @@ int netns_open(const char *path, int *ret_fd, struct netns_id *ret_id, struct ne
 	struct stat st;
 	int type;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO planted as the path must not block the daemon in open() */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return err_set(e, errno, "open netns '%s': %s", path, strerror(errno));
 	if (fstatfs(fd, &sfs) < 0)
 		return err_set(e, errno, "statfs netns '%s': %s", path, strerror(errno));
 	if ((unsigned long)sfs.f_type != NSFS_MAGIC)
-		return err_set(e, EINVAL, "'%s' is not a namespace", path);
+		return err_set(e, EINVAL, "'%s' is not a network namespace", path);
 	type = ioctl(fd, NS_GET_NSTYPE);
 	if (type < 0)
 		return err_set(e, errno, "query namespace type of '%s': %s", path, strerror(errno));

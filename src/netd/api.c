@@ -90,7 +90,7 @@ void api_reply_error(struct evhttp_request *req, const struct netd_error *e)
 }
 
 /**
- * api_body() - copy out the request body (already bounded by the max body size)
+ * api_body() - copy out the request body, refusing one larger than NETD_MAX_BODY
  * @req:	request
  * @ret:	body, NUL-terminated, to free()
  * @ret_len:	body length
@@ -102,8 +102,12 @@ int api_body(struct evhttp_request *req, char **ret, size_t *ret_len, struct net
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
-	char *p = malloc(len + 1);
+	char *p;
 
+	if (len > NETD_MAX_BODY)
+		return err_set(e, EMSGSIZE, "request body of %zu bytes is larger than %d bytes",
+			       len, NETD_MAX_BODY);
+	p = malloc(len + 1);
 	if (!p)
 		return err_set(e, ENOMEM, "read request body");
 	if (evbuffer_remove(in, p, len) != (int)len) {
@@ -222,7 +226,15 @@ static int remove_stale_socket(const char *path, struct netd_error *e)
 	return 0;
 }
 
-static int listen_unix(struct daemon *d, struct netd_error *e)
+/**
+ * api_listen() - bind and listen on the control socket, before netd touches anything, so a
+ * second netd refuses to start while the first one is serving
+ * @d:		daemon
+ * @e:		error context
+ *
+ * Return: 0 or negative errno (-EADDRINUSE when another netd answers on the socket)
+ */
+int api_listen(struct daemon *d, struct netd_error *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = -1;
@@ -248,9 +260,11 @@ static int listen_unix(struct daemon *d, struct netd_error *e)
 			return err_set(e, errno, "set group of '%s': %s", d->cfg.socket_path,
 				       strerror(errno));
 	}
+	d->socket_owned = true;
 	if (listen(fd, 128) < 0)
 		return err_set(e, errno, "listen '%s': %s", d->cfg.socket_path, strerror(errno));
-	return TAKE_FD(fd);
+	d->listen_fd = TAKE_FD(fd);
+	return 0;
 }
 
 /**
@@ -262,29 +276,25 @@ static int listen_unix(struct daemon *d, struct netd_error *e)
  */
 int api_start(struct daemon *d, struct netd_error *e)
 {
-	int fd;
-
 	d->http = evhttp_new(d->base);
 	if (!d->http)
 		return err_set(e, ENOMEM, "create HTTP server");
-	evhttp_set_max_body_size(d->http, NETD_MAX_BODY);
+	evhttp_set_max_body_size(d->http, NETD_MAX_BODY_HARD);
 	evhttp_set_max_headers_size(d->http, NETD_MAX_HEADERS);
 	evhttp_set_timeout(d->http, NETD_HTTP_TIMEOUT_S);
-	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
+	/* every method reaches dispatch(), which answers 405 in JSON rather than libevent's 501 */
+	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE |
+						    EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
+						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(d->http, dispatch, d);
-	fd = listen_unix(d, e);
-	if (fd < 0)
-		return fd;
-	if (!evhttp_accept_socket_with_handle(d->http, fd)) {
-		(void)close(fd);
-		(void)unlink(d->cfg.socket_path);
+	if (!evhttp_accept_socket_with_handle(d->http, d->listen_fd))
 		return err_set(e, EIO, "serve on '%s'", d->cfg.socket_path);
-	}
+	d->listen_fd = -1; /* evhttp owns it now */
 	return 0;
 }
 
 /**
- * api_stop() - stop serving and remove the socket file
+ * api_stop() - stop serving and remove the socket file netd created
  * @d:		daemon
  */
 void api_stop(struct daemon *d)
@@ -292,6 +302,11 @@ void api_stop(struct daemon *d)
 	if (d->http) {
 		evhttp_free(d->http);
 		d->http = NULL;
-		(void)unlink(d->cfg.socket_path);
 	}
+	closep(&d->listen_fd);
+	d->listen_fd = -1;
+	/* only the socket this netd bound: never another netd's */
+	if (d->socket_owned)
+		(void)unlink(d->cfg.socket_path);
+	d->socket_owned = false;
 }

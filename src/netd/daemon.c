@@ -52,7 +52,8 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 {
 	int r;
 
-	d->state.dir_fd = d->state.networks_fd = d->state.endpoints_fd = -1;
+	d->state.lock_fd = d->state.dir_fd = d->state.networks_fd = d->state.endpoints_fd = -1;
+	d->listen_fd = -1;
 	(void)signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
 	if (!d->base)
@@ -76,6 +77,10 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 		return err_wrap(e, "open state '%s'", d->cfg.state_dir);
 	log_info("state loaded: %zu network(s), %zu endpoint(s)", d->state.n_networks,
 		 d->state.n_endpoints);
+	/* claim the socket before touching the kernel: a second netd must change nothing */
+	r = api_listen(d, e);
+	if (r < 0)
+		return r;
 	/* subscribe before reconciling, so nothing removed in between goes unnoticed */
 	r = monitor_start(d, e);
 	if (r < 0)

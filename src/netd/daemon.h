@@ -23,6 +23,8 @@
 #define NETD_MAX_NETWORKS 1024
 #define NETD_MAX_ENDPOINTS 65536
 #define NETD_MAX_BODY (64 * 1024)
+/* libevent answers bodies past this with its own HTML 413; below it netd answers in JSON */
+#define NETD_MAX_BODY_HARD (1024 * 1024)
 #define NETD_MAX_HEADERS (8 * 1024)
 #define NETD_HTTP_TIMEOUT_S 10
 #define NETD_DEFAULT_NETWORK "netd"
@@ -53,6 +55,7 @@ struct network {
 };
 
 struct state {
+	int lock_fd;
 	int dir_fd;
 	int networks_fd;
 	int endpoints_fd;
@@ -68,6 +71,8 @@ struct daemon {
 	struct config cfg;
 	struct event_base *base;
 	struct evhttp *http;
+	int listen_fd;
+	bool socket_owned;
 	struct event *sig_term;
 	struct event *sig_int;
 	struct state state;
@@ -119,6 +124,7 @@ int monitor_start(struct daemon *d, struct netd_error *e);
 void monitor_stop(struct daemon *d);
 
 /* api.c and handlers */
+int api_listen(struct daemon *d, struct netd_error *e);
 int api_start(struct daemon *d, struct netd_error *e);
 void api_stop(struct daemon *d);
 void api_reply_json(struct evhttp_request *req, int status, json_t *body);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -440,10 +441,17 @@ int state_open(struct state *st, const char *dir, struct netd_error *e)
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	st->dir_fd = st->networks_fd = st->endpoints_fd = -1;
+	st->lock_fd = st->dir_fd = st->networks_fd = st->endpoints_fd = -1;
 	st->dir_fd = dir_open_or_create(dir, 0700, e);
 	if (st->dir_fd < 0)
 		return st->dir_fd;
+	/* one netd per state directory: two would each take the other's objects for orphans */
+	st->lock_fd = openat(st->dir_fd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (st->lock_fd < 0)
+		return err_set(e, errno, "open lock in '%s': %s", dir, strerror(errno));
+	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return err_set(e, errno == EWOULDBLOCK ? EBUSY : errno,
+			       "state directory '%s' is in use by another netd", dir);
 	if ((mkdirat(st->dir_fd, "networks", 0700) < 0 && errno != EEXIST) ||
 	    (mkdirat(st->dir_fd, "endpoints", 0700) < 0 && errno != EEXIST))
 		return err_set(e, errno, "create state directories in '%s': %s", dir,
@@ -478,6 +486,7 @@ void state_close(struct state *st)
 	closep(&st->networks_fd);
 	closep(&st->endpoints_fd);
 	closep(&st->dir_fd);
+	closep(&st->lock_fd);
 	memset(st, 0, sizeof(*st));
-	st->dir_fd = st->networks_fd = st->endpoints_fd = -1;
+	st->lock_fd = st->dir_fd = st->networks_fd = st->endpoints_fd = -1;
 }

@@ -21,6 +21,11 @@ link_alias() { link_json "$1" | jq -r '.[0].ifalias // empty'; }
 link_addrs4() { ip -j addr show dev "$1" 2>/dev/null | jq -r '[.[0].addr_info[] | select(.family=="inet") | "\(.local)/\(.prefixlen)"] | join(" ")'; }
 net_field() { netctl network inspect "$1" --json | jq -r ".$2"; }
 ctr_addr4() { in_ctr "$1" ip -j addr show dev "${2:-eth0}" 2>/dev/null | jq -r '[.[0].addr_info[] | select(.family=="inet") | "\(.local)/\(.prefixlen)"] | join(" ")'; }
+# apic METHOD PATH [BODY]: api in this shell: body in $API_BODY, status in $API_STATUS
+apic() {
+    api "$@" >"$T/api.body"
+    API_BODY=$(cat "$T/api.body")
+}
 ctr_links() { in_ctr "$1" ip -o link show | wc -l; }
 
 # ---- the default network, and --default-subnet in a fresh state dir --------------------------
@@ -51,21 +56,21 @@ check "state file of the default network" test -f "$T/state/networks/netd.json"
 check_eq "state file names the bridge" "netd0" "$(jq -r .bridge "$T/state/networks/netd.json")"
 
 # ---- explicit subnet, gateway, bridge and mtu -------------------------------------------------
-out=$(netctl network create alpha --subnet 10.50.0.0/24 --gateway 10.50.0.254 --bridge br-alpha --mtu 1400)
+out=$(netctl network create alpha --subnet 10.50.0.0/24 --gateway 10.50.0.254 --bridge br-alpha --mtu 1450)
 check_eq "network create prints the name" "alpha" "$out"
 check_eq "br-alpha is a bridge" "bridge" "$(bridge_kind br-alpha)"
-check_eq "br-alpha mtu is 1400" "1400" "$(link_mtu br-alpha)"
+check_eq "br-alpha mtu is 1450" "1450" "$(link_mtu br-alpha)"
 check_eq "br-alpha has the gateway 10.50.0.254/24" "10.50.0.254/24" "$(link_addrs4 br-alpha)"
 check_eq "br-alpha alias" "netd:alpha" "$(link_alias br-alpha)"
 check_eq "alpha: gateway in the API" "10.50.0.254" "$(net_field alpha gateway)"
-check_eq "alpha: mtu in the API" "1400" "$(net_field alpha mtu)"
+check_eq "alpha: mtu in the API" "1450" "$(net_field alpha mtu)"
 check_eq "alpha: 253 free addresses (254 hosts minus the gateway)" "253" "$(net_field alpha free_addresses)"
 check_eq "alpha state file" "10.50.0.0/24" "$(jq -r .subnet "$T/state/networks/alpha.json")"
 
 ctr_start a1
 out=$(netctl attach a1 --pid "$(ctr_pid a1)" --network alpha)
 check_match "a1 on alpha gets .1 (the gateway is .254)" "ipv4: +10\.50\.0\.1/24 via 10\.50\.0\.254" "$out"
-check_eq "a1 eth0 mtu follows the network" "1400" "$(in_ctr a1 cat /sys/class/net/eth0/mtu)"
+check_eq "a1 eth0 mtu follows the network" "1450" "$(in_ctr a1 ip -j link show dev eth0 | jq .[0].mtu)"
 check_eq "a1 default route via .254" "10.50.0.254" "$(in_ctr a1 ip -j route show default | jq -r '.[0].gateway')"
 check "a1 pings its gateway 10.50.0.254" ping_ok a1 10.50.0.254
 
@@ -86,33 +91,34 @@ check_eq "p3 reuses the freed 10.89.0.0/24" "10.89.0.0/24" "$(net_field p3 subne
 links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort | tr '\n' ' ')
 nets_before=$(netctl network ls --json)
 
-body=$(api POST /v1/networks '{"name":"ov","subnet":"10.50.0.0/16"}')
+apic POST /v1/networks '{"name":"ov","subnet":"10.50.0.0/16"}'
 check_eq "overlapping subnet: 409" 409 "$API_STATUS"
-check_match "overlap message names the other network" "overlaps network 'alpha'" "$(jq -r .message <<<"$body")"
-check_eq "overlap errno" "EADDRINUSE" "$(jq -r .errno <<<"$body")"
-body=$(api POST /v1/networks '{"name":"ov2","subnet":"10.89.2.128/25"}')
+check_match "overlap message names the other network" "overlaps network 'alpha'" "$(jq -r .message <<<"$API_BODY")"
+check_eq "overlap errno" "EADDRINUSE" "$(jq -r .errno <<<"$API_BODY")"
+apic POST /v1/networks '{"name":"ov2","subnet":"10.89.2.128/25"}'
 check_eq "subnet inside another: 409" 409 "$API_STATUS"
-check_match "message names p2" "'p2'" "$(jq -r .message <<<"$body")"
+check_match "message names p2" "'p2'" "$(jq -r .message <<<"$API_BODY")"
 out=$(netctl network create ov3 --subnet 172.30.5.0/24 2>&1)
 check_eq "netctl: overlap with the default network exits 1" 1 "$?"
 check_match "netctl prints the overlap on stderr" "overlaps network 'netd'" "$out"
 
-body=$(api POST /v1/networks '{"name":"alpha","subnet":"10.52.0.0/24"}')
+apic POST /v1/networks '{"name":"alpha","subnet":"10.52.0.0/24"}'
 check_eq "duplicate name: 409" 409 "$API_STATUS"
-check_match "duplicate name message" "network 'alpha' already exists" "$(jq -r .message <<<"$body")"
-body=$(api POST /v1/networks '{"name":"beta","subnet":"10.53.0.0/24","bridge":"br-alpha"}')
+check_match "duplicate name message" "network 'alpha' already exists" "$(jq -r .message <<<"$API_BODY")"
+apic POST /v1/networks '{"name":"beta","subnet":"10.53.0.0/24","bridge":"br-alpha"}'
 check_eq "duplicate bridge name: 409" 409 "$API_STATUS"
-check_match "duplicate bridge message names the network" "bridge 'br-alpha' is already used by network 'alpha'" "$(jq -r .message <<<"$body")"
-ip link add dum0 type dummy
+check_match "duplicate bridge message names the network" "bridge 'br-alpha' is already used by network 'alpha'" "$(jq -r .message <<<"$API_BODY")"
+ip link add dum0 type bridge # a bridge netd did not make (no alias)
 links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort | tr '\n' ' ')
-body=$(api POST /v1/networks '{"name":"gamma","subnet":"10.54.0.0/24","bridge":"dum0"}')
+apic POST /v1/networks '{"name":"gamma","subnet":"10.54.0.0/24","bridge":"dum0"}'
 check_eq "bridge name taken by a foreign interface: 409" 409 "$API_STATUS"
-check_match "foreign interface message" "dum0.*not netd's bridge" "$(jq -r .message <<<"$body")"
-check_eq "dum0 is still a dummy" "dummy" "$(link_json dum0 | jq -r '.[0].linkinfo.info_kind')"
+check_match "foreign interface message" "dum0.*not netd's bridge" "$(jq -r .message <<<"$API_BODY")"
+check_eq "dum0 is untouched: still without an alias" "" "$(link_alias dum0)"
+check_eq "dum0 is untouched: no address" "" "$(link_addrs4 dum0)"
 check_eq "refused creates changed no network" "$nets_before" "$(netctl network ls --json)"
 check_eq "refused creates changed no link" "$links_before" "$(ip -o link show | awk -F': ' '{print $2}' | sort | tr '\n' ' ')"
 check_fails "no state file for refused networks" sh -c "ls '$T/state/networks' | grep -E '^(ov|ov2|ov3|beta|gamma)\.json$'"
-ip link del dum0
+ip link del dum0 || hard_error "dum0 vanished"
 
 # ---- ls and inspect ---------------------------------------------------------------------------
 tbl=$(netctl network ls)
@@ -180,9 +186,9 @@ veths_before=$(count_host_veths)
 out=$(netctl attach t6 --pid "$(ctr_pid t6)" --network tiny 2>&1)
 check_eq "the 6th attach exits 1" 1 "$?"
 check_match "the 6th attach says no free address" "no free address left in '10\.70\.0\.0/29'" "$out"
-body=$(api POST /v1/endpoints "{\"container\":\"t6\",\"pid\":$(ctr_pid t6),\"network\":\"tiny\"}")
+apic POST /v1/endpoints "{\"container\":\"t6\",\"pid\":$(ctr_pid t6),\"network\":\"tiny\"}"
 check_eq "the API answers 409 on exhaustion" 409 "$API_STATUS"
-check_eq "the API errno is ENOSPC" "ENOSPC" "$(jq -r .errno <<<"$body")"
+check_eq "the API errno is ENOSPC" "ENOSPC" "$(jq -r .errno <<<"$API_BODY")"
 check_eq "no veth left by the failed attaches" "$veths_before" "$(count_host_veths)"
 check_eq "t6 has only lo" 1 "$(ctr_links t6)"
 check_fails "no endpoint file for t6" test -e "$T/state/endpoints/t6@tiny.json"
