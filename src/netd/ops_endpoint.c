@@ -188,6 +188,11 @@ static int assign_address(struct ipam *ipam, const struct cidr *subnet, bool giv
 		r = ipam_reserve(ipam, want);
 		if (r == -EEXIST)
 			return err_set(e, EADDRINUSE, "address '%s' is already in use", buf);
+		if (r == -EINVAL && cidr_contains(subnet, want) &&
+		    ipaddr_bits(want->family) - subnet->prefixlen > IPAM_MAX_HOSTS_BITS)
+			return err_set(e, EINVAL,
+				       "address '%s' is past the first 2^%d addresses of '%s' that netd hands out",
+				       buf, IPAM_MAX_HOSTS_BITS, sub);
 		if (r < 0)
 			return err_set(e, r == -ENOMEM ? ENOMEM : EINVAL,
 				       "address '%s' is not a usable host address of '%s'", buf,
