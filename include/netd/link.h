@@ -32,6 +32,7 @@ struct link_info {
  * @mtu:		MTU of both ends
  * @peer_mac:		MAC of the peer
  * @host_mac:		MAC of the host end
+ * @host_up:		bring the host end up in the same request
  */
 struct veth_config {
 	const char *host_ifname;
@@ -41,6 +42,7 @@ struct veth_config {
 	unsigned int mtu;
 	const uint8_t *peer_mac;
 	const uint8_t *host_mac;
+	bool host_up;
 };
 
 /**

@@ -14,8 +14,8 @@
 #include <netd/nlsock.h>
 
 /**
- * veth_create() - create a veth pair in one request: host end up on the bridge, peer (down)
- * in the target netns under its final name
+ * veth_create() - create a veth pair in one request: host end on the bridge (up if asked),
+ * peer (down) in the target netns under its final name
  * @sk:		route socket of netd's netns
  * @cfg:	names, target netns, bridge, MTU, MACs
  * @e:		error context
@@ -42,7 +42,8 @@ int veth_create(struct nl_sock *sk, const struct veth_config *cfg, struct netd_e
 	rtnl_link_set_name(link, cfg->host_ifname);
 	rtnl_link_set_mtu(link, cfg->mtu);
 	rtnl_link_set_master(link, cfg->master);
-	rtnl_link_set_flags(link, IFF_UP);
+	if (cfg->host_up)
+		rtnl_link_set_flags(link, IFF_UP);
 	if (cfg->host_mac) {
 		hmac = nl_addr_build(AF_LLC, cfg->host_mac, 6);
 		if (!hmac)

@@ -13,6 +13,7 @@
 #include <netd/link.h>
 #include <netd/nlsock.h>
 #include <netd/route.h>
+#include <netd/sysctl.h>
 #include <netd/undo.h>
 
 #include "daemon.h"
@@ -32,6 +33,24 @@ static void undo_veth(void *data)
 
 	if (link_delete(a->sk, a->name, &e) < 0 && e.code != ENODEV)
 		log_warn("undo: %s, ignoring", e.msg);
+}
+
+/*
+ * The host end is only a bridge port: it needs no IPv6 of its own. Left on, every port gets a
+ * link-local address and an fe80::/64 route in netd's netns, and the kernel walks those on
+ * every later link event, so each attach would cost more than the one before. Done before
+ * the link is up, so no address is ever made. A host without IPv6 has no such file.
+ */
+static int host_port_quiet_ipv6(const char *ifname, struct netd_error *e)
+{
+	char path[96];
+	int r;
+
+	(void)snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	r = sysctl_write(path, "1", e);
+	if (r == -ENOENT)
+		return 0;
+	return r;
 }
 
 /**
@@ -85,6 +104,12 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 	host_ifindex = link_get(d->nl, ep->host_ifname, NULL, e);
 	if (host_ifindex < 0)
 		return host_ifindex;
+	r = host_port_quiet_ipv6(ep->host_ifname, e);
+	if (r < 0)
+		return r;
+	r = link_set_up(d->nl, host_ifindex, e);
+	if (r < 0)
+		return r;
 	r = bridge_port_set_hairpin(d->nl, host_ifindex, true, e);
 	if (r < 0)
 		return r;
@@ -190,9 +215,10 @@ static int assign_address(struct ipam *ipam, const struct cidr *subnet, bool giv
 			return err_set(e, EADDRINUSE, "address '%s' is already in use", buf);
 		if (r == -EINVAL && cidr_contains(subnet, want) &&
 		    ipaddr_bits(want->family) - subnet->prefixlen > IPAM_MAX_HOSTS_BITS)
-			return err_set(e, EINVAL,
-				       "address '%s' is past the first 2^%d addresses of '%s' that netd hands out",
-				       buf, IPAM_MAX_HOSTS_BITS, sub);
+			return err_set(
+				e, EINVAL,
+				"address '%s' is past the first 2^%d addresses of '%s' that netd hands out",
+				buf, IPAM_MAX_HOSTS_BITS, sub);
 		if (r < 0)
 			return err_set(e, r == -ENOMEM ? ENOMEM : EINVAL,
 				       "address '%s' is not a usable host address of '%s'", buf,
