@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include <netd/netns.h>
 
@@ -96,6 +97,28 @@ int netns_self_id(struct netns_id *ret)
 /* netd's own netns, opened once: setns() needs an fd to come back to */
 static int home_fd = -1;
 
+static int enter(int ns_fd, struct netd_error *e)
+{
+	if (home_fd < 0) {
+		home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (home_fd < 0)
+			return err_set(e, errno, "open own netns: %s", strerror(errno));
+	}
+	if (setns(ns_fd, CLONE_NEWNET) < 0)
+		return err_set(e, errno, "enter netns: %s", strerror(errno));
+	return 0;
+}
+
+static void leave(void)
+{
+	if (setns(home_fd, CLONE_NEWNET) < 0) {
+		/* staying in the container's netns would be far worse than dying */
+		(void)fprintf(stderr, "netd: fatal: cannot return to own netns: %s\n",
+			      strerror(errno));
+		abort();
+	}
+}
+
 /**
  * netns_socket() - create a socket that lives in the netns @ns_fd
  * @ns_fd:	namespace, or -1 for the current one
@@ -105,13 +128,13 @@ static int home_fd = -1;
  * @e:		error context
  *
  * A socket belongs to the netns it was created in, so enter, create, and come back at once.
- * This is the only place in netd that calls setns().
+ * This file is the only place in netd that calls setns().
  *
  * Return: the fd, or negative errno
  */
 int netns_socket(int ns_fd, int domain, int type, int proto, struct netd_error *e)
 {
-	int fd, saved;
+	int fd, saved, r;
 
 	if (ns_fd < 0) {
 		fd = socket(domain, type, proto);
@@ -119,21 +142,12 @@ int netns_socket(int ns_fd, int domain, int type, int proto, struct netd_error *
 			return err_set(e, errno, "create socket: %s", strerror(errno));
 		return fd;
 	}
-	if (home_fd < 0) {
-		home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (home_fd < 0)
-			return err_set(e, errno, "open own netns: %s", strerror(errno));
-	}
-	if (setns(ns_fd, CLONE_NEWNET) < 0)
-		return err_set(e, errno, "enter netns: %s", strerror(errno));
+	r = enter(ns_fd, e);
+	if (r < 0)
+		return r;
 	fd = socket(domain, type, proto);
 	saved = errno;
-	if (setns(home_fd, CLONE_NEWNET) < 0) {
-		/* staying in the container's netns would be far worse than dying */
-		(void)fprintf(stderr, "netd: fatal: cannot return to own netns: %s\n",
-			      strerror(errno));
-		abort();
-	}
+	leave();
 	if (fd < 0)
 		return err_set(e, saved, "create socket in netns: %s", strerror(saved));
 	return fd;

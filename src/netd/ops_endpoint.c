@@ -123,6 +123,16 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 	r = link_set_up(csk, LOOPBACK_IFINDEX, e);
 	if (r < 0)
 		return err_wrap(e, "bring up lo in the container");
+	if (!ep->has_ip6) {
+		/*
+		 * An IPv4-only network gives the container no IPv6 on it (Docker turns it off
+		 * too). Left on, each new interface's link-local, DAD and MLD packets would flood
+		 * every port of the bridge: each attach would cost more than the one before.
+		 */
+		r = link_set_ipv6_quiet(csk, ifindex, e);
+		if (r < 0 && r != -EAFNOSUPPORT)
+			return r;
+	}
 	r = link_set_up(csk, ifindex, e);
 	if (r < 0)
 		return err_wrap(e, "bring up '%s' in the container", ep->ifname);
