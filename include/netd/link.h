@@ -65,6 +65,7 @@ int link_set_master(struct nl_sock *sk, int ifindex, int master, struct netd_err
 int link_foreach(struct nl_sock *sk, link_visit_fn fn, void *arg, struct netd_error *e);
 
 int bridge_create(struct nl_sock *sk, const struct bridge_config *cfg, struct netd_error *e);
+int bridge_port_up_hairpin(struct nl_sock *sk, const char *name, struct netd_error *e);
 int bridge_port_set_hairpin(struct nl_sock *sk, int ifindex, bool on, struct netd_error *e);
 
 int veth_create(struct nl_sock *sk, const struct veth_config *cfg, struct netd_error *e);

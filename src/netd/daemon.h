@@ -46,12 +46,14 @@ struct config {
  * @ipam4:	IPv4 allocator (gateway reserved)
  * @ipam6:	IPv6 allocator, when @spec.has_v6
  * @n_endpoints: endpoints attached
+ * @ifindex:	the bridge's ifindex as last ensured (0: unknown), so attach skips a lookup
  */
 struct network {
 	struct network_spec spec;
 	struct ipam ipam4;
 	struct ipam ipam6;
 	unsigned int n_endpoints;
+	int ifindex;
 };
 
 struct state {

@@ -74,9 +74,8 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 	_cleanup_(undo_run) struct undo u = UNDO_INIT;
 	_cleanup_nl_sock_ struct nl_sock *csk = NULL;
 	struct veth_undo vu = { .sk = d->nl };
-	struct link_info br;
 	uint8_t host_mac[6];
-	int br_ifindex, host_ifindex, ifindex, r;
+	int br_ifindex, ifindex, r;
 	struct veth_config cfg = {
 		.host_ifname = ep->host_ifname,
 		.peer_ifname = ep->ifname,
@@ -86,7 +85,8 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 		.host_mac = host_mac,
 	};
 
-	br_ifindex = link_get(d->nl, n->spec.bridge, &br, e);
+	/* a bridge recreated behind netd's back is re-ensured by the link monitor */
+	br_ifindex = n->ifindex > 0 ? n->ifindex : link_get(d->nl, n->spec.bridge, NULL, e);
 	if (br_ifindex < 0)
 		return err_wrap(e, "bridge of network '%s'", n->spec.name);
 	cfg.master = br_ifindex;
@@ -101,16 +101,10 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 		undo_veth(&vu);
 		return err_set(e, r, "record undo step");
 	}
-	host_ifindex = link_get(d->nl, ep->host_ifname, NULL, e);
-	if (host_ifindex < 0)
-		return host_ifindex;
 	r = host_port_quiet_ipv6(ep->host_ifname, e);
 	if (r < 0)
 		return r;
-	r = link_set_up(d->nl, host_ifindex, e);
-	if (r < 0)
-		return r;
-	r = bridge_port_set_hairpin(d->nl, host_ifindex, true, e);
+	r = bridge_port_up_hairpin(d->nl, ep->host_ifname, e);
 	if (r < 0)
 		return r;
 

@@ -197,6 +197,7 @@ int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_rep
 	if (r < 0)
 		return r;
 	undo_disarm(&u);
+	n->ifindex = ifindex;
 	if (ret_repaired)
 		*ret_repaired = repaired;
 	return 0;
