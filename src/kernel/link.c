@@ -79,6 +79,22 @@ int link_delete(struct nl_sock *sk, const char *name, struct netd_error *e)
 	return 0;
 }
 
+/* apply @change to the link @ifindex (one RTM_NEWLINK, RTM_SETLINK on old kernels) */
+static int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change, const char *what,
+		       struct netd_error *e)
+{
+	_cleanup_rtnl_link_ struct rtnl_link *orig = rtnl_link_alloc();
+	int r;
+
+	if (!orig)
+		return err_set(e, ENOMEM, "allocate link");
+	rtnl_link_set_ifindex(orig, ifindex);
+	r = nlsock_errno(rtnl_link_change(sk, orig, change, 0));
+	if (r < 0)
+		return err_set(e, r, "%s of link %d: %s", what, ifindex, strerror(-r));
+	return 0;
+}
+
 /**
  * link_set_up() - set IFF_UP on a link
  * @sk:		route socket of the link's netns
@@ -89,18 +105,12 @@ int link_delete(struct nl_sock *sk, const char *name, struct netd_error *e)
  */
 int link_set_up(struct nl_sock *sk, int ifindex, struct netd_error *e)
 {
-	_cleanup_rtnl_link_ struct rtnl_link *orig = rtnl_link_alloc();
 	_cleanup_rtnl_link_ struct rtnl_link *change = rtnl_link_alloc();
-	int r;
 
-	if (!orig || !change)
+	if (!change)
 		return err_set(e, ENOMEM, "allocate link");
-	rtnl_link_set_ifindex(orig, ifindex);
 	rtnl_link_set_flags(change, IFF_UP);
-	r = nlsock_errno(rtnl_link_change(sk, orig, change, 0));
-	if (r < 0)
-		return err_set(e, r, "set link %d up: %s", ifindex, strerror(-r));
-	return 0;
+	return link_change(sk, ifindex, change, "bring up", e);
 }
 
 /**
@@ -117,21 +127,15 @@ int link_set_up(struct nl_sock *sk, int ifindex, struct netd_error *e)
  */
 int link_set_ipv6_quiet(struct nl_sock *sk, int ifindex, struct netd_error *e)
 {
-	_cleanup_rtnl_link_ struct rtnl_link *orig = rtnl_link_alloc();
 	_cleanup_rtnl_link_ struct rtnl_link *change = rtnl_link_alloc();
 	int r;
 
-	if (!orig || !change)
+	if (!change)
 		return err_set(e, ENOMEM, "allocate link");
-	rtnl_link_set_ifindex(orig, ifindex);
 	r = rtnl_link_inet6_set_addr_gen_mode(change, IN6_ADDR_GEN_MODE_NONE);
-	if (r == 0)
-		r = rtnl_link_change(sk, orig, change, 0);
-	r = nlsock_errno(r);
 	if (r < 0)
-		return err_set(e, r, "turn off IPv6 addresses of link %d: %s", ifindex,
-			       strerror(-r));
-	return 0;
+		return err_set(e, -nlsock_errno(r), "turn off IPv6 addresses of link %d", ifindex);
+	return link_change(sk, ifindex, change, "turn off IPv6 addresses", e);
 }
 
 /**

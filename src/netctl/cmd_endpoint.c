@@ -26,11 +26,9 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv)
 {
 	static const char *const str_opts[] = { "--netns", "--network", "--ip",
 						"--ip6",   "--ifname",	"--mac" };
-	static const char *const keys[] = { "netns", "network", "ip", "ip6", "ifname", "mac" };
 	json_t *body = json_object(), *resp = NULL;
 	const char *ctr = NULL, *v;
 	int i, m, r = 0;
-	size_t k;
 
 	if (!body)
 		return 1;
@@ -56,16 +54,10 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv)
 			r = EXIT_USAGE;
 			break;
 		}
-		for (k = 0; k < ARRAY_SIZE(str_opts); k++) {
-			m = netctl_opt(argc, argv, &i, str_opts[k], &v);
-			if (m < 0)
-				r = EXIT_USAGE;
-			if (m > 0)
-				(void)json_object_set_new(body, keys[k], json_string(v));
-			if (m != 0)
-				break;
-		}
-		if (k < ARRAY_SIZE(str_opts))
+		m = netctl_opt_json(argc, argv, &i, str_opts, ARRAY_SIZE(str_opts), body);
+		if (m < 0)
+			r = EXIT_USAGE;
+		if (m != 0)
 			continue;
 		if (argv[i][0] == '-' || ctr)
 			r = netctl_usage_error("attach: unexpected argument '%s'\n%s", argv[i],

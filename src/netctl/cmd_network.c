@@ -20,8 +20,7 @@ static int network_create(struct netctl *ctl, int argc, char **argv)
 						"--bridge" };
 	json_t *body = json_object(), *resp = NULL;
 	const char *name = NULL, *v;
-	int i, r = 0;
-	size_t k;
+	int i, m, r = 0;
 
 	if (!body)
 		return 1;
@@ -37,17 +36,10 @@ static int network_create(struct netctl *ctl, int argc, char **argv)
 			(void)json_object_set_new(body, "internal", json_true());
 			continue;
 		}
-		for (k = 0; k < ARRAY_SIZE(str_opts); k++) {
-			int m = netctl_opt(argc, argv, &i, str_opts[k], &v);
-
-			if (m < 0)
-				r = EXIT_USAGE;
-			if (m > 0)
-				(void)json_object_set_new(body, str_opts[k] + 2, json_string(v));
-			if (m != 0)
-				break;
-		}
-		if (k < ARRAY_SIZE(str_opts))
+		m = netctl_opt_json(argc, argv, &i, str_opts, ARRAY_SIZE(str_opts), body);
+		if (m < 0)
+			r = EXIT_USAGE;
+		if (m != 0)
 			continue;
 		switch (netctl_opt(argc, argv, &i, "--mtu", &v)) {
 		case 1: {

@@ -104,6 +104,35 @@ int netctl_opt(int argc, char **argv, int *i, const char *name, const char **ret
 }
 
 /**
+ * netctl_opt_json() - match any of @opts at argv[*i] and store its value in @body under the
+ * matching key (the option name without its dashes)
+ * @argc:	argument count
+ * @argv:	arguments
+ * @i:		position; advanced past the value
+ * @opts:	option names with dashes
+ * @n_opts:	how many
+ * @body:	JSON object to fill
+ *
+ * Return: 1 matched, 0 none of them, -1 value missing (a usage error was printed)
+ */
+int netctl_opt_json(int argc, char **argv, int *i, const char *const *opts, size_t n_opts,
+		    json_t *body)
+{
+	const char *v;
+	size_t k;
+	int m;
+
+	for (k = 0; k < n_opts; k++) {
+		m = netctl_opt(argc, argv, i, opts[k], &v);
+		if (m > 0)
+			(void)json_object_set_new(body, opts[k] + 2, json_string(v));
+		if (m != 0)
+			return m;
+	}
+	return 0;
+}
+
+/**
  * netctl_call() - one API call; errors are printed here, once
  * @ctl:	context
  * @method:	HTTP method

@@ -36,6 +36,8 @@ int netctl_call(struct netctl *ctl, const char *method, const char *path, json_t
 int netctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool netctl_common_flag(struct netctl *ctl, const char *arg);
 int netctl_opt(int argc, char **argv, int *i, const char *name, const char **ret);
+int netctl_opt_json(int argc, char **argv, int *i, const char *const *opts, size_t n_opts,
+		    json_t *body);
 
 void output_json(const json_t *j);
 void output_table(const char *const *headers, size_t n_cols, const json_t *rows,
