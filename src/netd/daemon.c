@@ -69,6 +69,9 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	r = nlsock_open(-1, &d->nl, e);
 	if (r < 0)
 		return r;
+	r = fw_open(&d->fw, d->cfg.nft_table, e);
+	if (r < 0)
+		return r;
 	r = dir_mkdir_p(d->cfg.run_dir, 0755, e);
 	if (r < 0)
 		return r;
@@ -88,6 +91,10 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	r = reconcile_run(d, e);
 	if (r < 0)
 		return err_wrap(e, "reconcile");
+	/* the whole table again, in one batch: whatever drifted while netd was away is gone */
+	r = ops_fw_install(d, e);
+	if (r < 0)
+		return err_wrap(e, "install nftables table '%s'", d->cfg.nft_table);
 	r = ensure_default_network(d, e);
 	if (r < 0)
 		return r;
@@ -123,6 +130,7 @@ void daemon_done(struct daemon *d)
 	state_close(&d->state);
 	if (d->nl)
 		nl_socket_free(d->nl);
+	fw_close(&d->fw);
 	if (d->base)
 		event_base_free(d->base);
 	memset(d, 0, sizeof(*d));

@@ -14,6 +14,7 @@
 #include <netlink/netlink.h>
 
 #include <netd/error.h>
+#include <netd/fw.h>
 #include <netd/ipam.h>
 #include <netd/log.h>
 #include <netd/model.h>
@@ -39,6 +40,8 @@ struct config {
 	struct cidr default_subnet;
 	struct cidr pool;
 	unsigned int pool_len;
+	char nft_table[FW_TABLE_NAME_MAX];
+	bool cleanup;
 };
 
 /**
@@ -79,6 +82,7 @@ struct daemon {
 	struct event *sig_int;
 	struct state state;
 	struct nl_sock *nl;
+	struct fw fw;
 	struct nl_sock *monitor_sk;
 	struct event *monitor_ev;
 	struct event *monitor_timer;
@@ -107,6 +111,8 @@ int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e)
 int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_repaired,
 			      struct netd_error *e);
 int ops_forwarding_ensure(struct daemon *d, const struct network *n, struct netd_error *e);
+void ops_network_fw(const struct network *n, struct fw_network *ret);
+int ops_fw_install(struct daemon *d, struct netd_error *e);
 
 /* ops_endpoint.c */
 int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,

@@ -26,6 +26,8 @@ static void usage(FILE *f)
 		"  --subnet-pool CIDR     pool for networks created without --subnet (default 10.89.0.0/16)\n"
 		"  --subnet-size N        prefix length carved from the pool (default 24)\n"
 		"  --socket-group GROUP   also allow this group on the socket (mode 0660)\n"
+		"  --nft-table NAME       netd's nftables table in family inet (default netd)\n"
+		"  --cleanup              remove netd's nftables table and exit\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n");
 }
@@ -39,6 +41,8 @@ enum {
 	OPT_SUBNET_POOL,
 	OPT_SUBNET_SIZE,
 	OPT_SOCKET_GROUP,
+	OPT_NFT_TABLE,
+	OPT_CLEANUP,
 };
 
 static int parse_options(int argc, char **argv, struct config *cfg)
@@ -52,6 +56,8 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{ "subnet-pool", required_argument, NULL, OPT_SUBNET_POOL },
 		{ "subnet-size", required_argument, NULL, OPT_SUBNET_SIZE },
 		{ "socket-group", required_argument, NULL, OPT_SOCKET_GROUP },
+		{ "nft-table", required_argument, NULL, OPT_NFT_TABLE },
+		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -62,6 +68,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	int c;
 
 	STRLCPY(cfg->run_dir, "/run/netd");
+	STRLCPY(cfg->nft_table, FW_TABLE_DEFAULT);
 	STRLCPY(cfg->state_dir, "/var/lib/netd");
 	(void)cidr_parse_subnet("172.30.0.0/16", &cfg->default_subnet);
 	(void)cidr_parse_subnet("10.89.0.0/16", &cfg->pool);
@@ -132,6 +139,19 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 			cfg->has_socket_group = true;
 			cfg->socket_gid = g->gr_gid;
 			break;
+		case OPT_NFT_TABLE:
+			if (name_validate(optarg) < 0 || strlen(optarg) >= sizeof(cfg->nft_table)) {
+				(void)fprintf(
+					stderr,
+					"netd: invalid table name '%s': letters, digits, '_', '.', '-', at most %zu characters\n",
+					optarg, sizeof(cfg->nft_table) - 1);
+				return 2;
+			}
+			STRLCPY(cfg->nft_table, optarg);
+			break;
+		case OPT_CLEANUP:
+			cfg->cleanup = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -172,6 +192,17 @@ int main(int argc, char **argv)
 	r = parse_options(argc, argv, &d.cfg);
 	if (r != 0)
 		return r < 0 ? 0 : r;
+	if (d.cfg.cleanup) {
+		/* only netd's own table; networks and endpoints stay for the next start */
+		if (fw_open(&d.fw, d.cfg.nft_table, &e) < 0 || fw_table_remove(&d.fw, &e) < 0) {
+			log_error("%s", e.msg);
+			fw_close(&d.fw);
+			return 1;
+		}
+		fw_close(&d.fw);
+		log_info("nftables table 'inet %s' removed", d.cfg.nft_table);
+		return 0;
+	}
 	r = daemon_init(&d, &e);
 	if (r < 0) {
 		log_error("%s", e.msg);

@@ -204,6 +204,39 @@ int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_rep
 }
 
 /**
+ * ops_network_fw() - what netd's nftables table needs to know of @n
+ * @n:		network
+ * @ret:	filled (points into @n)
+ */
+void ops_network_fw(const struct network *n, struct fw_network *ret)
+{
+	ret->bridge = n->spec.bridge;
+	ret->internal = n->spec.internal;
+	ret->has_v6 = n->spec.has_v6;
+	ret->subnet = n->spec.subnet;
+	ret->subnet6 = n->spec.subnet6;
+}
+
+/**
+ * ops_fw_install() - (re)place netd's nftables table, filled from every network, atomically
+ * @d:		daemon
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int ops_fw_install(struct daemon *d, struct netd_error *e)
+{
+	_cleanup_free_ struct fw_network *nets = calloc(d->state.n_networks + 1, sizeof(*nets));
+	size_t i;
+
+	if (!nets)
+		return err_set(e, ENOMEM, "install nftables table");
+	for (i = 0; i < d->state.n_networks; i++)
+		ops_network_fw(d->state.networks[i], &nets[i]);
+	return fw_table_install(&d->fw, nets, d->state.n_networks, e);
+}
+
+/**
  * ops_network_create() - create a network: validate against the others, make the bridge,
  * persist; on any failure nothing is left
  * @d:		daemon
@@ -217,6 +250,7 @@ int ops_network_create(struct daemon *d, const struct network_request *req, stru
 		       struct netd_error *e)
 {
 	_cleanup_(undo_run) struct undo u = UNDO_INIT;
+	struct fw_network fwn;
 	struct network *n;
 	size_t i;
 	int r;
@@ -277,9 +311,20 @@ int ops_network_create(struct daemon *d, const struct network_request *req, stru
 		r = err_set(e, r, "record undo step");
 		goto fail;
 	}
-	r = state_network_add(&d->state, n, e);
-	if (r < 0)
+	ops_network_fw(n, &fwn);
+	r = fw_network_add(&d->fw, &fwn, e);
+	if (r < 0) {
+		err_wrap(e, "create network '%s'", n->spec.name);
 		goto fail;
+	}
+	r = state_network_add(&d->state, n, e);
+	if (r < 0) {
+		struct netd_error fe = NETD_ERROR_INIT;
+
+		if (fw_network_del(&d->fw, &fwn, &fe) < 0)
+			log_warn("undo: %s, ignoring", fe.msg);
+		goto fail;
+	}
 	undo_disarm(&u);
 	if (ret)
 		*ret = n;
@@ -303,6 +348,7 @@ fail:
 int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e)
 {
 	struct network *n = state_network(&d->state, name);
+	struct fw_network fwn;
 	char bridge[IFNAMSIZ];
 	struct netd_error le = NETD_ERROR_INIT;
 	int r;
@@ -328,9 +374,15 @@ int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e)
 			name, n->n_endpoints, first);
 	}
 	STRLCPY(bridge, n->spec.bridge);
+	ops_network_fw(n, &fwn);
+	fwn.bridge = bridge; /* n is freed below */
 	r = state_network_remove(&d->state, n, e);
 	if (r < 0)
 		return r;
+	if (fw_network_del(&d->fw, &fwn, &le) < 0)
+		log_warn("network '%s' removed but its nftables elements stay: %s, ignoring", name,
+			 le.msg);
+	err_clear(&le);
 	r = link_delete(d->nl, bridge, &le);
 	if (r < 0 && r != -ENODEV)
 		log_warn("network '%s' removed but its bridge stays: %s, ignoring", name, le.msg);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fw_int.h - what fw_table.c and fw_elem.c share: netd's set names and element builders */
+#ifndef NETD_FW_INT_H
+#define NETD_FW_INT_H
+
+#include <libnftnl/set.h>
+
+#include <netd/fw.h>
+
+/* the sets of netd's table; the rules look them up, networks only add and remove elements */
+#define FW_SET_BRIDGES "bridges" /* every netd bridge (ifname) */
+#define FW_SET_BR_SAME "br_same" /* bridge . bridge: traffic that stays on its bridge */
+#define FW_SET_INTERNAL "internal" /* bridges of --internal networks */
+#define FW_SET_MASQ4 "masq4" /* IPv4 subnets masqueraded on the way out */
+#define FW_SET_MASQ6 "masq6" /* IPv6 subnets masqueraded on the way out */
+
+/* nft's datatype ids, so that `nft list table` prints the sets readably */
+#define FW_TYPE_IPV4_ADDR 7
+#define FW_TYPE_IPV6_ADDR 8
+#define FW_TYPE_IFNAME 41
+#define FW_TYPE_CONCAT_SHIFT 6
+
+struct nftnl_set *fw_set_new(const struct fw *fw, const char *name);
+int fw_elems_for_network(const struct fw_network *net, struct nftnl_set *sets[5]);
+int fw_batch_add_elems(struct fw_batch *b, struct nftnl_set *s, bool add, const char *what);
+
+#endif /* NETD_FW_INT_H */

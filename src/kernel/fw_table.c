@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fw_table.c - netd's nftables table: the whole skeleton replaced in one atomic batch */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h> /* before the uapi headers, which defer to it */
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+
+#include "fw_int.h"
+
+/* a rule under construction; the first allocation failure is remembered, checked once */
+struct rb {
+	struct nftnl_rule *r;
+	bool oom;
+};
+
+static void rb_add(struct rb *rb, struct nftnl_expr *e)
+{
+	if (!e) {
+		rb->oom = true;
+		return;
+	}
+	nftnl_rule_add_expr(rb->r, e);
+}
+
+static void meta(struct rb *rb, uint32_t key, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
+	}
+	rb_add(rb, e);
+}
+
+static void payload(struct rb *rb, uint32_t base, uint32_t offset, uint32_t len, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
+	}
+	rb_add(rb, e);
+}
+
+static void cmp(struct rb *rb, uint32_t sreg, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, sreg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	}
+	rb_add(rb, e);
+}
+
+static void lookup(struct rb *rb, uint32_t sreg, const char *set, bool invert)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, sreg);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+		if (invert)
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	}
+	rb_add(rb, e);
+}
+
+/* (ct key & mask) != 0 */
+static void ct_bits(struct rb *rb, uint32_t key, uint32_t mask)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+	uint32_t zero = 0;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	rb_add(rb, e);
+	e = nftnl_expr_alloc("bitwise");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(uint32_t));
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero));
+	}
+	rb_add(rb, e);
+	cmp(rb, NFT_REG_1, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
+/* every rule counts what it matched: the counter goes before the statement that ends it */
+static void verdict(struct rb *rb, int v)
+{
+	struct nftnl_expr *e;
+
+	rb_add(rb, nftnl_expr_alloc("counter"));
+	e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
+	}
+	rb_add(rb, e);
+}
+
+static void simple(struct rb *rb, const char *name)
+{
+	rb_add(rb, nftnl_expr_alloc(name));
+}
+
+static void nfproto(struct rb *rb, uint8_t proto)
+{
+	meta(rb, NFT_META_NFPROTO, NFT_REG_1);
+	cmp(rb, NFT_REG_1, NFT_CMP_EQ, &proto, sizeof(proto));
+}
+
+static void iface_in(struct rb *rb, uint32_t key, const char *set, bool invert)
+{
+	meta(rb, key, NFT_REG_1);
+	lookup(rb, NFT_REG_1, set, invert);
+}
+
+typedef void (*rule_fn)(struct rb *rb);
+
+/* forward: established first; then what stays on its bridge; internal networks are closed;
+ * no traffic between two netd networks; into containers only what NAT sent there */
+static void r_fwd_established(struct rb *rb)
+{
+	ct_bits(rb, NFT_CT_STATE,
+		NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED));
+	verdict(rb, NF_ACCEPT);
+}
+
+static void r_fwd_same_bridge(struct rb *rb)
+{
+	meta(rb, NFT_META_IIFNAME, NFT_REG32_00);
+	meta(rb, NFT_META_OIFNAME, NFT_REG32_04);
+	lookup(rb, NFT_REG32_00, FW_SET_BR_SAME, false);
+	verdict(rb, NF_ACCEPT);
+}
+
+static void r_fwd_internal_in(struct rb *rb)
+{
+	iface_in(rb, NFT_META_IIFNAME, FW_SET_INTERNAL, false);
+	verdict(rb, NF_DROP);
+}
+
+static void r_fwd_internal_out(struct rb *rb)
+{
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_INTERNAL, false);
+	verdict(rb, NF_DROP);
+}
+
+static void r_fwd_isolation(struct rb *rb)
+{
+	iface_in(rb, NFT_META_IIFNAME, FW_SET_BRIDGES, false);
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
+	verdict(rb, NF_DROP);
+}
+
+static void r_fwd_dnat_in(struct rb *rb)
+{
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
+	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
+	verdict(rb, NF_ACCEPT);
+}
+
+static void r_fwd_no_direct_in(struct rb *rb)
+{
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
+	verdict(rb, NF_DROP);
+}
+
+/* postrouting: containers' traffic leaving through anything but a netd bridge */
+static void r_masq4(struct rb *rb)
+{
+	nfproto(rb, NFPROTO_IPV4);
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1);
+	lookup(rb, NFT_REG_1, FW_SET_MASQ4, false);
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, true);
+	simple(rb, "counter");
+	simple(rb, "masq");
+}
+
+static void r_masq6(struct rb *rb)
+{
+	nfproto(rb, NFPROTO_IPV6);
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, NFT_REG_1);
+	lookup(rb, NFT_REG_1, FW_SET_MASQ6, false);
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, true);
+	simple(rb, "counter");
+	simple(rb, "masq");
+}
+
+struct chain_def {
+	const char *name;
+	const char *type;
+	uint32_t hook;
+	int32_t prio;
+	const rule_fn *rules;
+	size_t n_rules;
+};
+
+static const rule_fn forward_rules[] = {
+	r_fwd_established, r_fwd_same_bridge, r_fwd_internal_in,  r_fwd_internal_out,
+	r_fwd_isolation,   r_fwd_dnat_in,     r_fwd_no_direct_in,
+};
+static const rule_fn postrouting_rules[] = { r_masq4, r_masq6 };
+
+static const struct chain_def chains[] = {
+	{ "forward", "filter", NF_INET_FORWARD, 0, forward_rules, ARRAY_SIZE(forward_rules) },
+	{ "postrouting", "nat", NF_INET_POST_ROUTING, 100, postrouting_rules,
+	  ARRAY_SIZE(postrouting_rules) },
+};
+
+struct set_def {
+	const char *name;
+	uint32_t key_type;
+	uint32_t key_len;
+	uint32_t flags;
+	bool host_order; /* ifname keys: nft prints them only when told their byte order */
+};
+
+static const struct set_def sets[5] = {
+	{ FW_SET_BRIDGES, FW_TYPE_IFNAME, IFNAMSIZ, 0, true },
+	/* a hash set takes a concatenated key as it is; NFT_SET_CONCAT is for intervals */
+	{ FW_SET_BR_SAME, FW_TYPE_IFNAME << FW_TYPE_CONCAT_SHIFT | FW_TYPE_IFNAME, 2 * IFNAMSIZ,
+	  0 },
+	{ FW_SET_INTERNAL, FW_TYPE_IFNAME, IFNAMSIZ, 0, true },
+	{ FW_SET_MASQ4, FW_TYPE_IPV4_ADDR, 4, NFT_SET_INTERVAL },
+	{ FW_SET_MASQ6, FW_TYPE_IPV6_ADDR, 16, NFT_SET_INTERVAL },
+};
+
+static int add_table(struct fw_batch *b, uint16_t type, uint16_t flags, const char *what)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!t)
+		return -ENOMEM;
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	if (nftnl_table_set_str(t, NFTNL_TABLE_NAME, b->fw->table) < 0 ||
+	    !(nlh = fw_batch_cmd(b, type, flags, what))) {
+		nftnl_table_free(t);
+		return -ENOMEM;
+	}
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	return 0;
+}
+
+static int add_chain(struct fw_batch *b, const struct chain_def *def)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+	int r = -ENOMEM;
+
+	if (!c)
+		return -ENOMEM;
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, def->hook);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, def->prio);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	if (nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, b->fw->table) == 0 &&
+	    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, def->name) == 0 &&
+	    nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, def->type) == 0 &&
+	    (nlh = fw_batch_cmd(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "add chain"))) {
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		r = 0;
+	}
+	nftnl_chain_free(c);
+	return r;
+}
+
+static int add_rule(struct fw_batch *b, const char *chain, rule_fn fn)
+{
+	struct rb rb = { .r = nftnl_rule_alloc() };
+	struct nlmsghdr *nlh;
+	int r = -ENOMEM;
+
+	if (!rb.r)
+		return -ENOMEM;
+	nftnl_rule_set_u32(rb.r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	if (nftnl_rule_set_str(rb.r, NFTNL_RULE_TABLE, b->fw->table) < 0 ||
+	    nftnl_rule_set_str(rb.r, NFTNL_RULE_CHAIN, chain) < 0)
+		rb.oom = true;
+	fn(&rb);
+	if (!rb.oom &&
+	    (nlh = fw_batch_cmd(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add rule"))) {
+		nftnl_rule_nlmsg_build_payload(nlh, rb.r);
+		r = 0;
+	}
+	nftnl_rule_free(rb.r);
+	return r;
+}
+
+/* nft's user data: the key is in host byte order (nft's BYTEORDER_HOST_ENDIAN is 1) */
+static int set_host_order(struct nftnl_set *s)
+{
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
+	int r = 0;
+
+	if (!ud)
+		return -ENOMEM;
+	if (!nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, 1) ||
+	    nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud),
+			       nftnl_udata_buf_len(ud)) < 0)
+		r = -ENOMEM;
+	nftnl_udata_buf_free(ud);
+	return r;
+}
+
+static int add_sets(struct fw_batch *b, const struct fw_network *nets, size_t n)
+{
+	struct nftnl_set *s[5] = { NULL };
+	struct nlmsghdr *nlh;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < 5 && r == 0; i++) {
+		s[i] = fw_set_new(b->fw, sets[i].name);
+		if (!s[i]) {
+			r = -ENOMEM;
+			break;
+		}
+		nftnl_set_set_u32(s[i], NFTNL_SET_KEY_TYPE, sets[i].key_type);
+		nftnl_set_set_u32(s[i], NFTNL_SET_KEY_LEN, sets[i].key_len);
+		nftnl_set_set_u32(s[i], NFTNL_SET_ID, (uint32_t)i + 1);
+		if (sets[i].flags)
+			nftnl_set_set_u32(s[i], NFTNL_SET_FLAGS, sets[i].flags);
+		if (sets[i].host_order && set_host_order(s[i]) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		nlh = fw_batch_cmd(b, NFT_MSG_NEWSET, NLM_F_CREATE, "add set");
+		if (!nlh)
+			r = -ENOMEM;
+		else
+			nftnl_set_nlmsg_build_payload(nlh, s[i]);
+	}
+	for (i = 0; i < n && r == 0; i++)
+		r = fw_elems_for_network(&nets[i], s);
+	for (i = 0; i < 5 && r == 0; i++)
+		r = fw_batch_add_elems(b, s[i], true, "add set elements");
+	for (i = 0; i < 5; i++)
+		if (s[i])
+			nftnl_set_free(s[i]);
+	return r;
+}
+
+/**
+ * fw_table_install() - create or replace netd's whole table in one atomic batch
+ * @fw:		handle
+ * @nets:	every network, whose bridges and subnets fill the sets
+ * @n:		how many
+ * @e:		error context
+ *
+ * NEWTABLE, DELTABLE, NEWTABLE, then sets with their elements, chains and rules: the kernel
+ * applies all of it or nothing, so there is never a moment without rules. Nothing outside
+ * the table is touched.
+ *
+ * Return: 0 or negative errno
+ */
+int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n, struct netd_error *e)
+{
+	struct fw_batch b;
+	size_t i, j;
+	int r;
+
+	r = fw_batch_begin(fw, &b, e);
+	if (r < 0)
+		return r;
+	r = add_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "make sure the table exists");
+	if (r == 0)
+		r = add_table(&b, NFT_MSG_DELTABLE, 0, "delete the old table");
+	if (r == 0)
+		r = add_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, "add the table");
+	if (r == 0)
+		r = add_sets(&b, nets, n);
+	for (i = 0; r == 0 && i < ARRAY_SIZE(chains); i++) {
+		r = add_chain(&b, &chains[i]);
+		for (j = 0; r == 0 && j < chains[i].n_rules; j++)
+			r = add_rule(&b, chains[i].name, chains[i].rules[j]);
+	}
+	if (r < 0)
+		r = err_set(e, -r, "build nftables table '%s'", fw->table);
+	else
+		r = fw_batch_commit(&b, e);
+	fw_batch_done(&b);
+	return r;
+}
+
+/**
+ * fw_table_remove() - delete netd's table (netd --cleanup); absent is fine
+ * @fw:		handle
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int fw_table_remove(struct fw *fw, struct netd_error *e)
+{
+	struct fw_batch b;
+	int r;
+
+	r = fw_batch_begin(fw, &b, e);
+	if (r < 0)
+		return r;
+	r = add_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "make sure the table exists");
+	if (r == 0)
+		r = add_table(&b, NFT_MSG_DELTABLE, 0, "delete the table");
+	if (r < 0)
+		r = err_set(e, -r, "build nftables batch");
+	else
+		r = fw_batch_commit(&b, e);
+	fw_batch_done(&b);
+	return r;
+}
