@@ -23,6 +23,11 @@ int network_request_decode(const char *body, size_t len, struct network_request 
 			   struct netd_error *e);
 int attach_request_decode(const char *body, size_t len, struct attach_request *ret,
 			  struct netd_error *e);
+json_t *mapping_to_json(const struct port_mapping *m);
+int mapping_from_json(const json_t *j, struct port_mapping *ret, struct netd_error *e);
+int publish_request_decode(const char *body, size_t len, struct publish_request *ret,
+			   struct netd_error *e);
+int portspec_decode(const char *what, const char *s, struct portspec *ret, struct netd_error *e);
 json_t *error_to_json(const struct netd_error *e);
 int json_parse_object(const char *body, size_t len, json_t **ret, struct netd_error *e);
 

@@ -58,6 +58,27 @@ struct fw_network {
 	struct cidr subnet6;
 };
 
+/**
+ * struct fw_port - one published port (or range) as nftables sees it: a map element
+ * @family:	AF_INET or AF_INET6: of @host_ip (when bound) and of @target
+ * @has_host_ip: bound to @host_ip only, else every local address of @family
+ * @proto:	IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP
+ * @host_port:	first host port
+ * @host_port_end: last host port (== @host_port for one port)
+ * @target:	the container's address
+ * @ctr_port:	first container port; the range has the host range's length
+ */
+struct fw_port {
+	int family;
+	bool has_host_ip;
+	struct ipaddr host_ip;
+	uint8_t proto;
+	uint16_t host_port;
+	uint16_t host_port_end;
+	struct ipaddr target;
+	uint16_t ctr_port;
+};
+
 int fw_open(struct fw *fw, const char *table, struct netd_error *e);
 void fw_close(struct fw *fw);
 
@@ -66,9 +87,12 @@ struct nlmsghdr *fw_batch_cmd(struct fw_batch *b, uint16_t type, uint16_t flags,
 int fw_batch_commit(struct fw_batch *b, struct netd_error *e);
 void fw_batch_done(struct fw_batch *b);
 
-int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n, struct netd_error *e);
+int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n,
+		     const struct fw_port *ports, size_t n_ports, struct netd_error *e);
 int fw_table_remove(struct fw *fw, struct netd_error *e);
 int fw_network_add(struct fw *fw, const struct fw_network *net, struct netd_error *e);
 int fw_network_del(struct fw *fw, const struct fw_network *net, struct netd_error *e);
+int fw_ports_add(struct fw *fw, const struct fw_port *ports, size_t n, struct netd_error *e);
+int fw_ports_del(struct fw *fw, const struct fw_port *ports, size_t n, struct netd_error *e);
 
 #endif /* NETD_FW_H */

@@ -10,6 +10,7 @@
 
 #include <netd/cidr.h>
 #include <netd/naming.h>
+#include <netd/portspec.h>
 
 #define NETD_MTU_MIN 68
 #define NETD_MTU_MAX 65535
@@ -71,6 +72,28 @@ struct endpoint_spec {
 };
 
 /**
+ * struct port_mapping - a published port (or range) of one endpoint
+ * @container:	container name
+ * @network:	network of the endpoint the traffic goes to
+ * @spec:	what was published, host port resolved (never 0 here)
+ */
+struct port_mapping {
+	char container[NAME_MAX_LEN + 1];
+	char network[NAME_MAX_LEN + 1];
+	struct portspec spec;
+};
+
+/**
+ * struct publish_request - POST /v1/ports, validated
+ * @network:	endpoint's network, or empty for the container's first one
+ */
+struct publish_request {
+	char container[NAME_MAX_LEN + 1];
+	char network[NAME_MAX_LEN + 1];
+	struct portspec spec;
+};
+
+/**
  * struct network_request - POST /v1/networks, validated; unset fields are chosen by netd
  */
 struct network_request {
@@ -87,6 +110,9 @@ struct network_request {
 	unsigned int mtu;
 	bool internal;
 };
+
+/* ports published with an attach ("ports": [...] in POST /v1/endpoints) */
+#define ATTACH_MAX_PORTS 64
 
 /**
  * struct attach_request - POST /v1/endpoints, validated
@@ -105,6 +131,8 @@ struct attach_request {
 	struct ipaddr ip6;
 	bool has_mac;
 	uint8_t mac[6];
+	size_t n_ports;
+	struct portspec ports[ATTACH_MAX_PORTS];
 };
 
 #endif /* NETD_MODEL_H */

@@ -8,6 +8,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
 #include <net/if.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -51,6 +52,202 @@ static int add_elem(struct nftnl_set *s, const void *key, size_t len, uint32_t f
 		nftnl_set_elem_set_u32(el, NFTNL_SET_ELEM_FLAGS, flags);
 	nftnl_set_elem_add(s, el);
 	return 0;
+}
+
+/* a concatenation: each field in host order as nft loads it, padded to 4 bytes */
+struct concat {
+	uint8_t b[40];
+	size_t len;
+};
+
+static void cat_bytes(struct concat *c, const void *p, size_t n)
+{
+	memcpy(c->b + c->len, p, n);
+	c->len += (n + 3) & ~(size_t)3;
+}
+
+static void cat_port(struct concat *c, uint16_t port)
+{
+	uint16_t be = htons(port);
+
+	cat_bytes(c, &be, sizeof(be));
+}
+
+static int add_elem_data(struct nftnl_set *s, const struct concat *key,
+			 const struct concat *key_end, const struct concat *data)
+{
+	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
+
+	if (!el)
+		return -ENOMEM;
+	if (nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key->b, (uint32_t)key->len) < 0 ||
+	    nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY_END, key_end->b, (uint32_t)key_end->len) <
+		    0 ||
+	    nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, data->b, (uint32_t)data->len) < 0) {
+		nftnl_set_elem_free(el);
+		return -ENOMEM;
+	}
+	nftnl_set_elem_add(s, el);
+	return 0;
+}
+
+/**
+ * fw_elems_l4protos() - the transport protocols a port can be published for
+ * @s:		the l4protos set
+ *
+ * Return: 0 or -ENOMEM
+ */
+int fw_elems_l4protos(struct nftnl_set *s)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP };
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < ARRAY_SIZE(protos) && r == 0; i++)
+		r = add_elem(s, &protos[i], 1, 0);
+	return r;
+}
+
+/**
+ * fw_port_map_index() - which of the eight port maps an element goes in
+ * @p:		port
+ *
+ * Return: PUB_V6 | PUB_BOUND | PUB_SAME bits
+ */
+unsigned int fw_port_map_index(const struct fw_port *p)
+{
+	return (p->family == AF_INET6 ? PUB_V6 : 0) | (p->has_host_ip ? PUB_BOUND : 0) |
+	       (p->host_port == p->ctr_port ? PUB_SAME : 0);
+}
+
+/**
+ * fw_port_map_name() - the name of a port map
+ * @index:	PUB_V6 | PUB_BOUND | PUB_SAME bits
+ *
+ * Return: static name: pub4, pub6, pub4_ip, pub6_ip, then the same with "_same"
+ */
+const char *fw_port_map_name(unsigned int index)
+{
+	static const char *const names[FW_N_MAPS] = {
+		"pub4",	     "pub6",	  "pub4_ip",	  "pub6_ip",
+		"pub4_same", "pub6_same", "pub4_ip_same", "pub6_ip_same",
+	};
+
+	return names[index % FW_N_MAPS];
+}
+
+static void port_key(const struct fw_port *p, uint16_t port, struct concat *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (p->has_host_ip)
+		cat_bytes(ret, p->host_ip.b, ipaddr_len(&p->host_ip));
+	cat_bytes(ret, &p->proto, 1);
+	cat_port(ret, port);
+}
+
+/* the container's address, and the port unless it is published on its own number */
+static void port_data(const struct fw_port *p, uint16_t port, bool same, struct concat *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	cat_bytes(ret, p->target.b, ipaddr_len(&p->target));
+	if (!same)
+		cat_port(ret, port);
+}
+
+/**
+ * fw_elems_for_port() - the map elements of one published port or range
+ * @p:		port
+ * @map:	map object to carry them
+ *
+ * Ports published on their own number (80:80, 8000-8100:8000-8100) are one interval element
+ * mapping to the container's address alone: DNAT keeps the port. Others (8080:80, a shifted
+ * range) are one element per port mapping to address and port.
+ *
+ * Return: 0 or -ENOMEM
+ */
+int fw_elems_for_port(const struct fw_port *p, struct nftnl_set *map)
+{
+	struct concat key, key_end, data;
+	uint32_t i, n = (uint32_t)p->host_port_end - p->host_port + 1;
+	int r;
+
+	if (p->host_port == p->ctr_port) {
+		port_key(p, p->host_port, &key);
+		port_key(p, p->host_port_end, &key_end);
+		port_data(p, 0, true, &data);
+		return add_elem_data(map, &key, &key_end, &data);
+	}
+	for (i = 0; i < n; i++) {
+		port_key(p, (uint16_t)(p->host_port + i), &key);
+		port_data(p, (uint16_t)(p->ctr_port + i), false, &data);
+		r = add_elem_data(map, &key, &key, &data);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int ports_elems(struct fw *fw, const struct fw_port *ports, size_t n, bool add,
+		       struct netd_error *e)
+{
+	struct nftnl_set *maps[FW_N_MAPS] = { NULL };
+	struct fw_batch b;
+	size_t i, k;
+	int r;
+
+	r = fw_batch_begin(fw, &b, e);
+	if (r < 0)
+		return r;
+	for (k = 0; k < FW_N_MAPS; k++) {
+		maps[k] = fw_set_new(fw, fw_port_map_name((unsigned int)k));
+		if (!maps[k]) {
+			r = err_set(e, ENOMEM, "nftables map");
+			goto out;
+		}
+	}
+	for (i = 0; r == 0 && i < n; i++)
+		r = fw_elems_for_port(&ports[i], maps[fw_port_map_index(&ports[i])]);
+	for (k = 0; r == 0 && k < FW_N_MAPS; k++)
+		r = fw_batch_add_elems(&b, maps[k], add, add ? "publish port" : "unpublish port");
+	if (r < 0) {
+		r = err_set(e, -r, "nftables elements of published ports");
+		goto out;
+	}
+	r = fw_batch_commit(&b, e);
+out:
+	for (k = 0; k < FW_N_MAPS; k++)
+		if (maps[k])
+			nftnl_set_free(maps[k]);
+	fw_batch_done(&b);
+	return r;
+}
+
+/**
+ * fw_ports_add() - publish ports: their map elements are added in one batch
+ * @fw:		handle
+ * @ports:	ports (ranges) to add
+ * @n:		how many
+ * @e:		error context
+ *
+ * Return: 0 or negative errno (-EEXIST when an element is already there)
+ */
+int fw_ports_add(struct fw *fw, const struct fw_port *ports, size_t n, struct netd_error *e)
+{
+	return ports_elems(fw, ports, n, true, e);
+}
+
+/**
+ * fw_ports_del() - unpublish ports: their map elements are removed in one batch
+ * @fw:		handle
+ * @ports:	ports (ranges) to remove
+ * @n:		how many
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int fw_ports_del(struct fw *fw, const struct fw_port *ports, size_t n, struct netd_error *e)
+{
+	return ports_elems(fw, ports, n, false, e);
 }
 
 static int add_ifname(struct nftnl_set *s, const char *name)

@@ -6,7 +6,9 @@
 #include <netinet/in.h> /* before the uapi headers, which defer to it */
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <net/if.h>
 #include <string.h>
@@ -140,18 +142,72 @@ static void iface_in(struct rb *rb, uint32_t key, const char *set, bool invert)
 	lookup(rb, NFT_REG_1, set, invert);
 }
 
-typedef void (*rule_fn)(struct rb *rb);
+static void fib_local(struct rb *rb)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("fib");
+	uint32_t local = RTN_LOCAL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG32_15);
+	}
+	rb_add(rb, e);
+	cmp(rb, NFT_REG32_15, NFT_CMP_EQ, &local, sizeof(local));
+}
+
+/* dnat to the address in @reg_addr, and the port in @reg_port unless it is 0 (port kept) */
+static void dnat(struct rb *rb, uint32_t family, uint32_t reg_addr, uint32_t reg_port)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("nat");
+
+	rb_add(rb, nftnl_expr_alloc("counter"));
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, family);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, reg_addr);
+		if (reg_port) {
+			nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, reg_port);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS,
+					   NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
+		} else {
+			nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, NF_NAT_RANGE_MAP_IPS);
+		}
+	}
+	rb_add(rb, e);
+}
+
+/* l4proto and th dport into two 32-bit registers from @reg on: the key of the port maps */
+static void proto_port(struct rb *rb, uint32_t reg)
+{
+	meta(rb, NFT_META_L4PROTO, reg);
+	payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg + 1);
+}
+
+static void map_lookup(struct rb *rb, uint32_t sreg, const char *map, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, sreg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, dreg);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, map);
+	}
+	rb_add(rb, e);
+}
+
+typedef void (*rule_fn)(struct rb *rb, unsigned int arg);
 
 /* forward: established first; then what stays on its bridge; internal networks are closed;
  * no traffic between two netd networks; into containers only what NAT sent there */
-static void r_fwd_established(struct rb *rb)
+static void r_fwd_established(struct rb *rb, unsigned int arg)
 {
 	ct_bits(rb, NFT_CT_STATE,
 		NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED));
 	verdict(rb, NF_ACCEPT);
 }
 
-static void r_fwd_same_bridge(struct rb *rb)
+static void r_fwd_same_bridge(struct rb *rb, unsigned int arg)
 {
 	meta(rb, NFT_META_IIFNAME, NFT_REG32_00);
 	meta(rb, NFT_META_OIFNAME, NFT_REG32_04);
@@ -159,40 +215,123 @@ static void r_fwd_same_bridge(struct rb *rb)
 	verdict(rb, NF_ACCEPT);
 }
 
-static void r_fwd_internal_in(struct rb *rb)
+static void r_fwd_internal_in(struct rb *rb, unsigned int arg)
 {
 	iface_in(rb, NFT_META_IIFNAME, FW_SET_INTERNAL, false);
 	verdict(rb, NF_DROP);
 }
 
-static void r_fwd_internal_out(struct rb *rb)
+static void r_fwd_internal_out(struct rb *rb, unsigned int arg)
 {
 	iface_in(rb, NFT_META_OIFNAME, FW_SET_INTERNAL, false);
 	verdict(rb, NF_DROP);
 }
 
-static void r_fwd_isolation(struct rb *rb)
+static void r_fwd_isolation(struct rb *rb, unsigned int arg)
 {
 	iface_in(rb, NFT_META_IIFNAME, FW_SET_BRIDGES, false);
 	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
 	verdict(rb, NF_DROP);
 }
 
-static void r_fwd_dnat_in(struct rb *rb)
+static void r_fwd_dnat_in(struct rb *rb, unsigned int arg)
 {
 	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
 	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
 	verdict(rb, NF_ACCEPT);
 }
 
-static void r_fwd_no_direct_in(struct rb *rb)
+static void r_fwd_no_direct_in(struct rb *rb, unsigned int arg)
 {
 	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
 	verdict(rb, NF_DROP);
 }
 
+/*
+ * dnat: published ports, one map lookup per family and kind of binding. Only traffic for this
+ * host: a bound address is one of its own by construction, the others must be local (fib).
+ * Locally generated traffic to loopback is left to the host's own socket (the userland
+ * proxy's job): DNAT cannot send 127.0.0.1 to a container.
+ */
+/* a transport protocol with ports first: nft prints a port mapping only after one */
+static void l4_with_ports(struct rb *rb)
+{
+	meta(rb, NFT_META_L4PROTO, NFT_REG_1);
+	lookup(rb, NFT_REG_1, FW_SET_L4PROTOS, false);
+}
+
+static void not_loopback4(struct rb *rb)
+{
+	uint8_t net = 127;
+
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 16, 1, NFT_REG_1);
+	cmp(rb, NFT_REG_1, NFT_CMP_NEQ, &net, sizeof(net));
+}
+
+static void not_loopback6(struct rb *rb)
+{
+	struct in6_addr lo = IN6ADDR_LOOPBACK_INIT;
+
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 24, 16, NFT_REG_1);
+	cmp(rb, NFT_REG_1, NFT_CMP_NEQ, &lo, sizeof(lo));
+}
+
+/*
+ * One rule per map: PUB_V6 picks the family, PUB_BOUND the maps keyed by address too, PUB_SAME
+ * the maps of ports published on their own number (data: the address alone, so DNAT keeps the
+ * port and a whole range is one element), PUB_OUTPUT leaves loopback to the host's socket.
+ */
+static void r_pub(struct rb *rb, unsigned int v)
+{
+	bool v6 = v & PUB_V6;
+	uint32_t addr_regs = v6 ? 4 : 1, key = NFT_REG32_00;
+
+	nfproto(rb, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	l4_with_ports(rb);
+	if (v & PUB_OUTPUT) {
+		if (v6)
+			not_loopback6(rb);
+		else
+			not_loopback4(rb);
+	}
+	if (v & PUB_BOUND) {
+		payload(rb, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 24 : 16, v6 ? 16 : 4, NFT_REG32_00);
+		proto_port(rb, NFT_REG32_00 + addr_regs);
+	} else {
+		fib_local(rb);
+		proto_port(rb, NFT_REG32_00);
+	}
+	map_lookup(rb, key, fw_port_map_name(v & (PUB_V6 | PUB_BOUND | PUB_SAME)), NFT_REG32_00);
+	dnat(rb, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NFT_REG32_00,
+	     v & PUB_SAME ? 0 : NFT_REG32_00 + addr_regs);
+}
+
+/* hairpin: a container reaching a published port through the host comes back on a bridge;
+ * masquerade it so the answer goes back the same way */
+static void r_hairpin4(struct rb *rb, unsigned int arg)
+{
+	nfproto(rb, NFPROTO_IPV4);
+	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1);
+	lookup(rb, NFT_REG_1, FW_SET_MASQ4, false);
+	simple(rb, "counter");
+	simple(rb, "masq");
+}
+
+static void r_hairpin6(struct rb *rb, unsigned int arg)
+{
+	nfproto(rb, NFPROTO_IPV6);
+	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, NFT_REG_1);
+	lookup(rb, NFT_REG_1, FW_SET_MASQ6, false);
+	simple(rb, "counter");
+	simple(rb, "masq");
+}
+
 /* postrouting: containers' traffic leaving through anything but a netd bridge */
-static void r_masq4(struct rb *rb)
+static void r_masq4(struct rb *rb, unsigned int arg)
 {
 	nfproto(rb, NFPROTO_IPV4);
 	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1);
@@ -202,7 +341,7 @@ static void r_masq4(struct rb *rb)
 	simple(rb, "masq");
 }
 
-static void r_masq6(struct rb *rb)
+static void r_masq6(struct rb *rb, unsigned int arg)
 {
 	nfproto(rb, NFPROTO_IPV6);
 	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, NFT_REG_1);
@@ -212,22 +351,48 @@ static void r_masq6(struct rb *rb)
 	simple(rb, "masq");
 }
 
+struct rule_def {
+	rule_fn fn;
+	unsigned int arg;
+};
+
 struct chain_def {
 	const char *name;
 	const char *type;
 	uint32_t hook;
 	int32_t prio;
-	const rule_fn *rules;
+	const struct rule_def *rules;
 	size_t n_rules;
 };
 
-static const rule_fn forward_rules[] = {
-	r_fwd_established, r_fwd_same_bridge, r_fwd_internal_in,  r_fwd_internal_out,
-	r_fwd_isolation,   r_fwd_dnat_in,     r_fwd_no_direct_in,
+/* published ports are reachable from other networks too: DNAT'd traffic passes isolation */
+static const struct rule_def forward_rules[] = {
+	{ r_fwd_established },	{ r_fwd_same_bridge }, { r_fwd_internal_in },
+	{ r_fwd_internal_out }, { r_fwd_dnat_in },     { r_fwd_isolation },
+	{ r_fwd_no_direct_in },
 };
-static const rule_fn postrouting_rules[] = { r_masq4, r_masq6 };
+
+#define PUB_RULES(out)                                                                           \
+	{ r_pub, PUB_BOUND | (out) }, { r_pub, PUB_BOUND | PUB_SAME | (out) }, { r_pub, (out) }, \
+		{ r_pub, PUB_SAME | (out) }, { r_pub, PUB_V6 | PUB_BOUND | (out) },              \
+		{ r_pub, PUB_V6 | PUB_BOUND | PUB_SAME | (out) }, { r_pub, PUB_V6 | (out) },     \
+	{                                                                                        \
+		r_pub, PUB_V6 | PUB_SAME | (out)                                                 \
+	}
+
+static const struct rule_def prerouting_rules[] = { PUB_RULES(0) };
+static const struct rule_def output_rules[] = { PUB_RULES(PUB_OUTPUT) };
+static const struct rule_def postrouting_rules[] = {
+	{ r_masq4 },
+	{ r_masq6 },
+	{ r_hairpin4 },
+	{ r_hairpin6 },
+};
 
 static const struct chain_def chains[] = {
+	{ "prerouting", "nat", NF_INET_PRE_ROUTING, -100, prerouting_rules,
+	  ARRAY_SIZE(prerouting_rules) },
+	{ "output", "nat", NF_INET_LOCAL_OUT, -100, output_rules, ARRAY_SIZE(output_rules) },
 	{ "forward", "filter", NF_INET_FORWARD, 0, forward_rules, ARRAY_SIZE(forward_rules) },
 	{ "postrouting", "nat", NF_INET_POST_ROUTING, 100, postrouting_rules,
 	  ARRAY_SIZE(postrouting_rules) },
@@ -239,9 +404,34 @@ struct set_def {
 	uint32_t key_len;
 	uint32_t flags;
 	bool host_order; /* ifname keys: nft prints them only when told their byte order */
+	uint32_t data_type;
+	uint32_t data_len;
+	uint8_t fields[3]; /* byte length of each field of a concatenated interval key */
 };
 
-static const struct set_def sets[5] = {
+#define T2(a, b) ((a) << FW_TYPE_CONCAT_SHIFT | (b))
+#define T3(a, b, c) ((a) << (2 * FW_TYPE_CONCAT_SHIFT) | T2(b, c))
+#define PUB_FLAGS (NFT_SET_MAP | NFT_SET_INTERVAL | NFT_SET_CONCAT)
+
+#define KEY_PORT T2(FW_TYPE_INET_PROTO, FW_TYPE_INET_SERVICE), 8
+#define KEY_IP4_PORT T3(FW_TYPE_IPV4_ADDR, FW_TYPE_INET_PROTO, FW_TYPE_INET_SERVICE), 12
+#define KEY_IP6_PORT T3(FW_TYPE_IPV6_ADDR, FW_TYPE_INET_PROTO, FW_TYPE_INET_SERVICE), 24
+#define DATA_IP4_PORT T2(FW_TYPE_IPV4_ADDR, FW_TYPE_INET_SERVICE), 8
+#define DATA_IP6_PORT T2(FW_TYPE_IPV6_ADDR, FW_TYPE_INET_SERVICE), 20
+
+/* indexed like fw_port_map_index(): PUB_V6, PUB_BOUND, PUB_SAME */
+static const struct set_def maps[FW_N_MAPS] = {
+	{ NULL, KEY_PORT, PUB_FLAGS, false, DATA_IP4_PORT, { 1, 2 } },
+	{ NULL, KEY_PORT, PUB_FLAGS, false, DATA_IP6_PORT, { 1, 2 } },
+	{ NULL, KEY_IP4_PORT, PUB_FLAGS, false, DATA_IP4_PORT, { 4, 1, 2 } },
+	{ NULL, KEY_IP6_PORT, PUB_FLAGS, false, DATA_IP6_PORT, { 16, 1, 2 } },
+	{ NULL, KEY_PORT, PUB_FLAGS, false, FW_TYPE_IPV4_ADDR, 4, { 1, 2 } },
+	{ NULL, KEY_PORT, PUB_FLAGS, false, FW_TYPE_IPV6_ADDR, 16, { 1, 2 } },
+	{ NULL, KEY_IP4_PORT, PUB_FLAGS, false, FW_TYPE_IPV4_ADDR, 4, { 4, 1, 2 } },
+	{ NULL, KEY_IP6_PORT, PUB_FLAGS, false, FW_TYPE_IPV6_ADDR, 16, { 16, 1, 2 } },
+};
+
+static const struct set_def sets[6] = {
 	{ FW_SET_BRIDGES, FW_TYPE_IFNAME, IFNAMSIZ, 0, true },
 	/* a hash set takes a concatenated key as it is; NFT_SET_CONCAT is for intervals */
 	{ FW_SET_BR_SAME, FW_TYPE_IFNAME << FW_TYPE_CONCAT_SHIFT | FW_TYPE_IFNAME, 2 * IFNAMSIZ,
@@ -249,6 +439,7 @@ static const struct set_def sets[5] = {
 	{ FW_SET_INTERNAL, FW_TYPE_IFNAME, IFNAMSIZ, 0, true },
 	{ FW_SET_MASQ4, FW_TYPE_IPV4_ADDR, 4, NFT_SET_INTERVAL },
 	{ FW_SET_MASQ6, FW_TYPE_IPV6_ADDR, 16, NFT_SET_INTERVAL },
+	{ FW_SET_L4PROTOS, FW_TYPE_INET_PROTO, 1, 0 },
 };
 
 static int add_table(struct fw_batch *b, uint16_t type, uint16_t flags, const char *what)
@@ -292,7 +483,7 @@ static int add_chain(struct fw_batch *b, const struct chain_def *def)
 	return r;
 }
 
-static int add_rule(struct fw_batch *b, const char *chain, rule_fn fn)
+static int add_rule(struct fw_batch *b, const char *chain, const struct rule_def *def)
 {
 	struct rb rb = { .r = nftnl_rule_alloc() };
 	struct nlmsghdr *nlh;
@@ -304,7 +495,7 @@ static int add_rule(struct fw_batch *b, const char *chain, rule_fn fn)
 	if (nftnl_rule_set_str(rb.r, NFTNL_RULE_TABLE, b->fw->table) < 0 ||
 	    nftnl_rule_set_str(rb.r, NFTNL_RULE_CHAIN, chain) < 0)
 		rb.oom = true;
-	fn(&rb);
+	def->fn(&rb, def->arg);
 	if (!rb.oom &&
 	    (nlh = fw_batch_cmd(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add rule"))) {
 		nftnl_rule_nlmsg_build_payload(nlh, rb.r);
@@ -330,39 +521,62 @@ static int set_host_order(struct nftnl_set *s)
 	return r;
 }
 
-static int add_sets(struct fw_batch *b, const struct fw_network *nets, size_t n)
+/* a set (or map) of netd's table, declared in the batch; the object then carries elements */
+static struct nftnl_set *declare_set(struct fw_batch *b, const struct set_def *def, uint32_t id,
+				     const char *name)
 {
-	struct nftnl_set *s[5] = { NULL };
+	struct nftnl_set *s = fw_set_new(b->fw, name);
 	struct nlmsghdr *nlh;
-	size_t i;
+
+	if (!s)
+		return NULL;
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, def->key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, def->key_len);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	if (def->flags)
+		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, def->flags);
+	if (def->data_len) {
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, def->data_type);
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, def->data_len);
+	}
+	if (def->fields[0] &&
+	    nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, def->fields, def->fields[2] ? 3 : 2) < 0)
+		goto fail;
+	if (def->host_order && set_host_order(s) < 0)
+		goto fail;
+	nlh = fw_batch_cmd(b, NFT_MSG_NEWSET, NLM_F_CREATE, "add set");
+	if (!nlh)
+		goto fail;
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	return s;
+fail:
+	nftnl_set_free(s);
+	return NULL;
+}
+
+static int add_sets(struct fw_batch *b, const struct fw_network *nets, size_t n,
+		    const struct fw_port *ports, size_t n_ports)
+{
+	struct nftnl_set *s[ARRAY_SIZE(sets) + ARRAY_SIZE(maps)] = { NULL };
+	size_t i, n_sets = ARRAY_SIZE(sets);
 	int r = 0;
 
-	for (i = 0; i < 5 && r == 0; i++) {
-		s[i] = fw_set_new(b->fw, sets[i].name);
-		if (!s[i]) {
+	for (i = 0; i < ARRAY_SIZE(s) && r == 0; i++) {
+		s[i] = i < n_sets ? declare_set(b, &sets[i], (uint32_t)i + 1, sets[i].name) :
+				    declare_set(b, &maps[i - n_sets], (uint32_t)i + 1,
+						fw_port_map_name((unsigned int)(i - n_sets)));
+		if (!s[i])
 			r = -ENOMEM;
-			break;
-		}
-		nftnl_set_set_u32(s[i], NFTNL_SET_KEY_TYPE, sets[i].key_type);
-		nftnl_set_set_u32(s[i], NFTNL_SET_KEY_LEN, sets[i].key_len);
-		nftnl_set_set_u32(s[i], NFTNL_SET_ID, (uint32_t)i + 1);
-		if (sets[i].flags)
-			nftnl_set_set_u32(s[i], NFTNL_SET_FLAGS, sets[i].flags);
-		if (sets[i].host_order && set_host_order(s[i]) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		nlh = fw_batch_cmd(b, NFT_MSG_NEWSET, NLM_F_CREATE, "add set");
-		if (!nlh)
-			r = -ENOMEM;
-		else
-			nftnl_set_nlmsg_build_payload(nlh, s[i]);
 	}
 	for (i = 0; i < n && r == 0; i++)
 		r = fw_elems_for_network(&nets[i], s);
-	for (i = 0; i < 5 && r == 0; i++)
+	if (r == 0)
+		r = fw_elems_l4protos(s[5]);
+	for (i = 0; i < n_ports && r == 0; i++)
+		r = fw_elems_for_port(&ports[i], s[n_sets + fw_port_map_index(&ports[i])]);
+	for (i = 0; i < ARRAY_SIZE(s) && r == 0; i++)
 		r = fw_batch_add_elems(b, s[i], true, "add set elements");
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < ARRAY_SIZE(s); i++)
 		if (s[i])
 			nftnl_set_free(s[i]);
 	return r;
@@ -373,6 +587,8 @@ static int add_sets(struct fw_batch *b, const struct fw_network *nets, size_t n)
  * @fw:		handle
  * @nets:	every network, whose bridges and subnets fill the sets
  * @n:		how many
+ * @ports:	every published port
+ * @n_ports:	how many
  * @e:		error context
  *
  * NEWTABLE, DELTABLE, NEWTABLE, then sets with their elements, chains and rules: the kernel
@@ -381,7 +597,8 @@ static int add_sets(struct fw_batch *b, const struct fw_network *nets, size_t n)
  *
  * Return: 0 or negative errno
  */
-int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n, struct netd_error *e)
+int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n,
+		     const struct fw_port *ports, size_t n_ports, struct netd_error *e)
 {
 	struct fw_batch b;
 	size_t i, j;
@@ -396,11 +613,11 @@ int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n, str
 	if (r == 0)
 		r = add_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, "add the table");
 	if (r == 0)
-		r = add_sets(&b, nets, n);
+		r = add_sets(&b, nets, n, ports, n_ports);
 	for (i = 0; r == 0 && i < ARRAY_SIZE(chains); i++) {
 		r = add_chain(&b, &chains[i]);
 		for (j = 0; r == 0 && j < chains[i].n_rules; j++)
-			r = add_rule(&b, chains[i].name, chains[i].rules[j]);
+			r = add_rule(&b, chains[i].name, &chains[i].rules[j]);
 	}
 	if (r < 0)
 		r = err_set(e, -r, "build nftables table '%s'", fw->table);

@@ -12,7 +12,7 @@
 
 static const char attach_usage[] =
 	"Usage: netctl attach CONTAINER (--netns PATH | --pid PID) [--network NAME] [--ip ADDR]\n"
-	"                     [--ip6 ADDR] [--ifname NAME] [--mac MAC]\n";
+	"                     [--ip6 ADDR] [--ifname NAME] [--mac MAC] [-p SPEC]...\n";
 
 /**
  * cmd_attach() - netctl attach CONTAINER (--netns PATH | --pid PID) [...]
@@ -26,7 +26,7 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv)
 {
 	static const char *const str_opts[] = { "--netns", "--network", "--ip",
 						"--ip6",   "--ifname",	"--mac" };
-	json_t *body = json_object(), *resp = NULL;
+	json_t *body = json_object(), *resp = NULL, *ports = NULL;
 	const char *ctr = NULL, *v;
 	int i, m, r = 0;
 
@@ -39,6 +39,20 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv)
 			(void)fputs(attach_usage, stdout);
 			json_decref(body);
 			return 0;
+		}
+		m = netctl_opt(argc, argv, &i, "-p", &v);
+		if (m == 0)
+			m = netctl_opt(argc, argv, &i, "--publish", &v);
+		if (m > 0) {
+			if (!ports)
+				ports = json_array();
+			if (!ports || json_array_append_new(ports, json_string(v)) < 0)
+				r = 1;
+			continue;
+		}
+		if (m < 0) {
+			r = EXIT_USAGE;
+			break;
 		}
 		m = netctl_opt(argc, argv, &i, "--pid", &v);
 		if (m > 0) {
@@ -71,8 +85,11 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv)
 		r = netctl_usage_error("attach: give --netns PATH or --pid PID\n%s", attach_usage);
 	if (r == 0) {
 		(void)json_object_set_new(body, "container", json_string(ctr));
+		if (ports)
+			(void)json_object_set(body, "ports", ports);
 		r = netctl_call(ctl, "POST", "/v1/endpoints", body, &resp);
 	}
+	json_decref(ports);
 	if (r == 0) {
 		if (ctl->json)
 			output_json(resp);

@@ -30,6 +30,10 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv);
 int cmd_detach(struct netctl *ctl, int argc, char **argv);
 int cmd_ls(struct netctl *ctl, int argc, char **argv);
 int cmd_inspect(struct netctl *ctl, int argc, char **argv);
+int cmd_publish(struct netctl *ctl, int argc, char **argv);
+int cmd_unpublish(struct netctl *ctl, int argc, char **argv);
+int cmd_port(struct netctl *ctl, int argc, char **argv);
+void output_mapping(const json_t *m);
 
 int netctl_call(struct netctl *ctl, const char *method, const char *path, json_t *body,
 		json_t **ret);

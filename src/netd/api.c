@@ -39,6 +39,9 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_POST, "/v1/endpoints", api_endpoint_attach },
 	{ EVHTTP_REQ_GET, "/v1/endpoints/", api_endpoint_inspect },
 	{ EVHTTP_REQ_DELETE, "/v1/endpoints/", api_endpoint_detach },
+	{ EVHTTP_REQ_GET, "/v1/ports", api_port_list },
+	{ EVHTTP_REQ_POST, "/v1/ports", api_port_publish },
+	{ EVHTTP_REQ_DELETE, "/v1/ports", api_port_unpublish },
 };
 
 /**

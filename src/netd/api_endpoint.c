@@ -106,12 +106,27 @@ void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const cha
 	_cleanup_free_ char *body = NULL;
 	struct attach_request q;
 	struct endpoint_spec *ep;
-	size_t len;
+	size_t len, i;
 
 	if (api_body(req, &body, &len, &e) < 0 || attach_request_decode(body, len, &q, &e) < 0 ||
 	    ops_endpoint_attach(d, &q, &ep, &e) < 0) {
 		api_reply_error(req, &e);
 		return;
+	}
+	/* ports given with the attach: all of them, or no attach at all */
+	for (i = 0; i < q.n_ports; i++) {
+		struct publish_request p = { .spec = q.ports[i] };
+
+		STRLCPY(p.container, ep->container);
+		STRLCPY(p.network, ep->network);
+		if (ops_port_publish(d, &p, NULL, &e) < 0) {
+			struct netd_error de = NETD_ERROR_INIT;
+
+			if (ops_endpoint_detach(d, q.container, q.network, NULL, &de) < 0)
+				log_warn("undo attach: %s, ignoring", de.msg);
+			api_reply_error(req, &e);
+			return;
+		}
 	}
 	log_info("container '%s' attached to '%s' as '%s' (host '%s')", ep->container, ep->network,
 		 ep->ifname, ep->host_ifname);

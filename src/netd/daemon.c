@@ -53,6 +53,7 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	int r;
 
 	d->state.lock_fd = d->state.dir_fd = d->state.networks_fd = d->state.endpoints_fd = -1;
+	d->state.ports_fd = -1;
 	d->listen_fd = -1;
 	(void)signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
@@ -98,6 +99,7 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	r = ensure_default_network(d, e);
 	if (r < 0)
 		return r;
+	ops_ports_hold_all(d);
 	return api_start(d, e);
 }
 

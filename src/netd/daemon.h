@@ -23,6 +23,7 @@
 /* bounds on what users can make netd hold */
 #define NETD_MAX_NETWORKS 1024
 #define NETD_MAX_ENDPOINTS 65536
+#define NETD_MAX_MAPPINGS 65536
 #define NETD_MAX_BODY (64 * 1024)
 /* libevent answers bodies past this with its own HTML 413; below it netd answers in JSON */
 #define NETD_MAX_BODY_HARD (1024 * 1024)
@@ -59,6 +60,18 @@ struct network {
 	int ifindex;
 };
 
+/**
+ * struct mapping - a published port as the daemon holds it
+ * @m:		what is published (persisted)
+ * @fds:	sockets holding the host ports (-1 where nothing could be held)
+ * @n_fds:	entries of @fds
+ */
+struct mapping {
+	struct port_mapping m;
+	int *fds;
+	size_t n_fds;
+};
+
 struct state {
 	int lock_fd;
 	int dir_fd;
@@ -70,6 +83,10 @@ struct state {
 	struct endpoint_spec **endpoints;
 	size_t n_endpoints;
 	size_t cap_endpoints;
+	int ports_fd;
+	struct mapping **mappings;
+	size_t n_mappings;
+	size_t cap_mappings;
 };
 
 struct daemon {
@@ -99,6 +116,9 @@ int state_network_add(struct state *st, struct network *n, struct netd_error *e)
 int state_network_remove(struct state *st, struct network *n, struct netd_error *e);
 int state_endpoint_add(struct state *st, struct endpoint_spec *ep, struct netd_error *e);
 int state_endpoint_remove(struct state *st, struct endpoint_spec *ep, struct netd_error *e);
+int state_mapping_add(struct state *st, struct mapping *mp, struct netd_error *e);
+int state_mapping_remove(struct state *st, struct mapping *mp, struct netd_error *e);
+void mapping_free(struct mapping *mp);
 int network_init_ipam(struct network *n);
 void network_free(struct network *n);
 int endpoint_reserve_addresses(struct network *n, const struct endpoint_spec *ep);
@@ -123,6 +143,15 @@ int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_
 int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 			       const struct endpoint_spec *ep, int ns_fd, bool default_route,
 			       struct netd_error *e);
+
+/* ops_port.c */
+int ops_port_publish(struct daemon *d, const struct publish_request *q, struct mapping **ret,
+		     struct netd_error *e);
+int ops_port_unpublish(struct daemon *d, const char *container, const struct portspec *spec,
+		       json_t **ret_removed, struct netd_error *e);
+void ops_ports_forget_endpoint(struct daemon *d, const struct endpoint_spec *ep);
+void ops_ports_hold_all(struct daemon *d);
+int ops_ports_fw(struct daemon *d, struct fw_port **ret, size_t *ret_n, struct netd_error *e);
 
 /* reconcile.c */
 int reconcile_run(struct daemon *d, struct netd_error *e);
@@ -151,6 +180,9 @@ void api_endpoint_list(struct daemon *d, struct evhttp_request *req, const char 
 void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const char *arg);
 void api_endpoint_inspect(struct daemon *d, struct evhttp_request *req, const char *arg);
 void api_endpoint_detach(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_port_list(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_port_publish(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_port_unpublish(struct daemon *d, struct evhttp_request *req, const char *arg);
 json_t *api_network_json(const struct daemon *d, const struct network *n);
 
 /* daemon.c */

@@ -369,6 +369,9 @@ int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_
 	struct netd_error le = NETD_ERROR_INIT;
 	int r;
 
+	/* its published ports go first: their map elements point at its addresses */
+	ops_ports_forget_endpoint(d, ep);
+
 	r = state_endpoint_remove(&d->state, ep, e);
 	if (r < 0)
 		return r;

@@ -227,13 +227,18 @@ void ops_network_fw(const struct network *n, struct fw_network *ret)
 int ops_fw_install(struct daemon *d, struct netd_error *e)
 {
 	_cleanup_free_ struct fw_network *nets = calloc(d->state.n_networks + 1, sizeof(*nets));
-	size_t i;
+	_cleanup_free_ struct fw_port *ports = NULL;
+	size_t i, n_ports;
+	int r;
 
 	if (!nets)
 		return err_set(e, ENOMEM, "install nftables table");
 	for (i = 0; i < d->state.n_networks; i++)
 		ops_network_fw(d->state.networks[i], &nets[i]);
-	return fw_table_install(&d->fw, nets, d->state.n_networks, e);
+	r = ops_ports_fw(d, &ports, &n_ports, e);
+	if (r < 0)
+		return r;
+	return fw_table_install(&d->fw, nets, d->state.n_networks, ports, n_ports, e);
 }
 
 /**

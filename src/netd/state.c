@@ -326,6 +326,94 @@ int state_endpoint_remove(struct state *st, struct endpoint_spec *ep, struct net
 	return 0;
 }
 
+static int mapping_file(const struct port_mapping *m, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "any";
+	int n;
+
+	if (m->spec.has_host_ip)
+		(void)ipaddr_format(&m->spec.host_ip, ip, sizeof(ip));
+	n = snprintf(buf, len, "%s-%s-%u.json", portspec_proto_name(m->spec.proto), ip,
+		     (unsigned int)m->spec.host_port);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * mapping_free() - close a mapping's sockets and free it
+ * @mp:		mapping, may be NULL
+ */
+void mapping_free(struct mapping *mp)
+{
+	size_t i;
+
+	if (!mp)
+		return;
+	for (i = 0; i < mp->n_fds; i++)
+		closep(&mp->fds[i]);
+	free(mp->fds);
+	free(mp);
+}
+
+/**
+ * state_mapping_add() - persist a published port and take it into the state
+ * @st:		state
+ * @mp:		mapping; owned by the state on success
+ * @e:		error context
+ *
+ * Return: 0 or negative errno (nothing changed)
+ */
+int state_mapping_add(struct state *st, struct mapping *mp, struct netd_error *e)
+{
+	_cleanup_json_ json_t *j = NULL;
+	char file[128];
+	int r;
+
+	r = grow((void ***)&st->mappings, st->n_mappings, &st->cap_mappings);
+	if (r < 0)
+		return err_set(e, r, "add port mapping");
+	r = mapping_file(&mp->m, file, sizeof(file));
+	if (r < 0)
+		return err_set(e, r, "port mapping file name");
+	j = mapping_to_json(&mp->m);
+	r = write_json(st->ports_fd, file, j, e);
+	if (r < 0)
+		return err_wrap(e, "save port mapping of '%s'", mp->m.container);
+	st->mappings[st->n_mappings++] = mp;
+	return 0;
+}
+
+/**
+ * state_mapping_remove() - forget a published port on disk, then in memory, and free it
+ * @st:		state
+ * @mp:		mapping in the state
+ * @e:		error context
+ *
+ * Return: 0 or negative errno (then nothing changed)
+ */
+int state_mapping_remove(struct state *st, struct mapping *mp, struct netd_error *e)
+{
+	char file[128];
+	size_t i;
+	int r;
+
+	r = mapping_file(&mp->m, file, sizeof(file));
+	if (r < 0)
+		return err_set(e, r, "port mapping file name");
+	r = file_remove(st->ports_fd, file, e);
+	if (r < 0 && r != -ENOENT)
+		return err_wrap(e, "forget port mapping of '%s'", mp->m.container);
+	for (i = 0; i < st->n_mappings; i++) {
+		if (st->mappings[i] == mp) {
+			memmove(&st->mappings[i], &st->mappings[i + 1],
+				(st->n_mappings - i - 1) * sizeof(*st->mappings));
+			st->n_mappings--;
+			break;
+		}
+	}
+	mapping_free(mp);
+	return 0;
+}
+
 typedef int (*load_fn)(struct state *st, const json_t *j, const char *file, struct netd_error *e);
 
 static int load_network(struct state *st, const json_t *j, const char *file, struct netd_error *e)
@@ -379,6 +467,27 @@ static int load_endpoint(struct state *st, const json_t *j, const char *file, st
 	}
 	n->n_endpoints++;
 	insert_endpoint(st, TAKE_PTR(ep));
+	return 0;
+}
+
+static int load_mapping(struct state *st, const json_t *j, const char *file, struct netd_error *e)
+{
+	struct mapping *mp = calloc(1, sizeof(*mp));
+	int r;
+
+	if (!mp)
+		return -ENOMEM;
+	r = mapping_from_json(j, &mp->m, e);
+	if (r == 0 && !state_endpoint(st, mp->m.container, mp->m.network))
+		r = err_set(e, ENOENT, "container '%s' is not attached to '%s'", mp->m.container,
+			    mp->m.network);
+	if (r == 0)
+		r = grow((void ***)&st->mappings, st->n_mappings, &st->cap_mappings);
+	if (r < 0) {
+		mapping_free(mp);
+		return r;
+	}
+	st->mappings[st->n_mappings++] = mp;
 	return 0;
 }
 
@@ -441,7 +550,7 @@ int state_open(struct state *st, const char *dir, struct netd_error *e)
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	st->lock_fd = st->dir_fd = st->networks_fd = st->endpoints_fd = -1;
+	st->lock_fd = st->dir_fd = st->networks_fd = st->endpoints_fd = st->ports_fd = -1;
 	st->dir_fd = dir_open_or_create(dir, 0700, e);
 	if (st->dir_fd < 0)
 		return st->dir_fd;
@@ -453,20 +562,25 @@ int state_open(struct state *st, const char *dir, struct netd_error *e)
 		return err_set(e, errno == EWOULDBLOCK ? EBUSY : errno,
 			       "state directory '%s' is in use by another netd", dir);
 	if ((mkdirat(st->dir_fd, "networks", 0700) < 0 && errno != EEXIST) ||
-	    (mkdirat(st->dir_fd, "endpoints", 0700) < 0 && errno != EEXIST))
+	    (mkdirat(st->dir_fd, "endpoints", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(st->dir_fd, "ports", 0700) < 0 && errno != EEXIST))
 		return err_set(e, errno, "create state directories in '%s': %s", dir,
 			       strerror(errno));
 	st->networks_fd =
 		openat(st->dir_fd, "networks", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	st->endpoints_fd =
 		openat(st->dir_fd, "endpoints", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (st->networks_fd < 0 || st->endpoints_fd < 0)
+	st->ports_fd = openat(st->dir_fd, "ports", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (st->networks_fd < 0 || st->endpoints_fd < 0 || st->ports_fd < 0)
 		return err_set(e, errno, "open state directories in '%s': %s", dir,
 			       strerror(errno));
 	r = load_dir(st, st->networks_fd, load_network, e);
 	if (r < 0)
 		return r;
-	return load_dir(st, st->endpoints_fd, load_endpoint, e);
+	r = load_dir(st, st->endpoints_fd, load_endpoint, e);
+	if (r < 0)
+		return r;
+	return load_dir(st, st->ports_fd, load_mapping, e);
 }
 
 /**
@@ -477,6 +591,10 @@ void state_close(struct state *st)
 {
 	size_t i;
 
+	for (i = 0; i < st->n_mappings; i++)
+		mapping_free(st->mappings[i]);
+	free(st->mappings);
+	closep(&st->ports_fd);
 	for (i = 0; i < st->n_endpoints; i++)
 		free(st->endpoints[i]);
 	for (i = 0; i < st->n_networks; i++)
@@ -488,5 +606,5 @@ void state_close(struct state *st)
 	closep(&st->dir_fd);
 	closep(&st->lock_fd);
 	memset(st, 0, sizeof(*st));
-	st->lock_fd = st->dir_fd = st->networks_fd = st->endpoints_fd = -1;
+	st->lock_fd = st->dir_fd = st->networks_fd = st->endpoints_fd = st->ports_fd = -1;
 }

@@ -188,6 +188,8 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 	const char *ctr = NULL, *net = "netd", *netns = NULL, *ip = NULL, *ip6 = NULL,
 		   *ifname = NULL, *mac = NULL;
 	struct attach_request q = { 0 };
+	json_t *ports = NULL, *it;
+	size_t i;
 	_cleanup_json_ json_t *j = NULL;
 	json_int_t pid = 0;
 	json_error_t jerr;
@@ -196,9 +198,9 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 	r = json_parse_object(body, len, &j, e);
 	if (r < 0)
 		return r;
-	if (json_unpack_ex(j, &jerr, 0, "{s:s, s?s, s?s, s?I, s?s, s?s, s?s, s?s !}", "container",
-			   &ctr, "network", &net, "netns", &netns, "pid", &pid, "ip", &ip, "ip6",
-			   &ip6, "ifname", &ifname, "mac", &mac) < 0)
+	if (json_unpack_ex(j, &jerr, 0, "{s:s, s?s, s?s, s?I, s?s, s?s, s?s, s?s, s?o !}",
+			   "container", &ctr, "network", &net, "netns", &netns, "pid", &pid, "ip",
+			   &ip, "ip6", &ip6, "ifname", &ifname, "mac", &mac, "ports", &ports) < 0)
 		return err_set(e, EINVAL, "invalid attach request: %s", jerr.text);
 	r = check_name("container name", ctr, e);
 	if (r < 0)
@@ -247,6 +249,85 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 				       mac);
 		q.has_mac = true;
 	}
+	if (ports) {
+		if (!json_is_array(ports) || json_array_size(ports) > ATTACH_MAX_PORTS)
+			return err_set(e, EINVAL,
+				       "'ports' must be an array of at most %d port specs",
+				       ATTACH_MAX_PORTS);
+		json_array_foreach (ports, i, it) {
+			r = portspec_decode("port spec", json_string_value(it), &q.ports[i], e);
+			if (r < 0)
+				return r;
+		}
+		q.n_ports = json_array_size(ports);
+	}
+	*ret = q;
+	return 0;
+}
+
+/**
+ * portspec_decode() - parse a port spec from a request, with a message that shows where
+ * @what:	what the string is, for the message
+ * @s:		the spec, NULL when the JSON value was not a string
+ * @ret:	the spec
+ * @e:		error context
+ *
+ * Return: 0 or -EINVAL
+ */
+int portspec_decode(const char *what, const char *s, struct portspec *ret, struct netd_error *e)
+{
+	size_t pos = 0;
+
+	if (!s)
+		return err_set(e, EINVAL, "%s must be a string", what);
+	if (portspec_parse(s, ret, &pos) < 0)
+		return err_set(
+			e, EINVAL,
+			"invalid %s '%.96s' at character %zu: expected [HOSTIP:][HOSTPORT[-END]:]CTRPORT[-END][/tcp|udp|sctp]",
+			what, s, pos + 1);
+	return 0;
+}
+
+/**
+ * publish_request_decode() - decode POST /v1/ports
+ * @body:	request body
+ * @len:	its length
+ * @ret:	the validated request
+ * @e:		error context
+ *
+ * Fields: container and spec (required), network (the endpoint to publish to, default the
+ * container's first).
+ *
+ * Return: 0 or -EINVAL
+ */
+int publish_request_decode(const char *body, size_t len, struct publish_request *ret,
+			   struct netd_error *e)
+{
+	const char *ctr = NULL, *net = NULL, *spec = NULL;
+	struct publish_request q = { 0 };
+	_cleanup_json_ json_t *j = NULL;
+	json_error_t jerr;
+	int r;
+
+	r = json_parse_object(body, len, &j, e);
+	if (r < 0)
+		return r;
+	if (json_unpack_ex(j, &jerr, 0, "{s:s, s:s, s?s !}", "container", &ctr, "spec", &spec,
+			   "network", &net) < 0)
+		return err_set(e, EINVAL, "invalid publish request: %s", jerr.text);
+	r = check_name("container name", ctr, e);
+	if (r < 0)
+		return r;
+	STRLCPY(q.container, ctr);
+	if (net) {
+		r = check_name("network name", net, e);
+		if (r < 0)
+			return r;
+		STRLCPY(q.network, net);
+	}
+	r = portspec_decode("port spec", spec, &q.spec, e);
+	if (r < 0)
+		return r;
 	*ret = q;
 	return 0;
 }

@@ -195,3 +195,59 @@ int endpoint_from_json(const json_t *j, struct endpoint_spec *ret, struct netd_e
 	*ret = ep;
 	return 0;
 }
+
+/**
+ * mapping_to_json() - encode a published port
+ * @m:		mapping
+ *
+ * Return: new JSON object, NULL on ENOMEM or an unprintable spec
+ */
+json_t *mapping_to_json(const struct port_mapping *m)
+{
+	_cleanup_json_ json_t *o = json_object();
+	char spec[PORTSPEC_STRLEN];
+	int r = 0;
+
+	if (!o || portspec_format(&m->spec, spec, sizeof(spec)) < 0)
+		return NULL;
+	r |= set_str(o, "container", m->container);
+	r |= set_str(o, "network", m->network);
+	r |= set_str(o, "spec", spec);
+	r |= set_str(o, "proto", portspec_proto_name(m->spec.proto));
+	if (m->spec.has_host_ip)
+		r |= set_ip(o, "host_ip", &m->spec.host_ip);
+	r |= json_object_set_new(o, "host_port", json_integer(m->spec.host_port));
+	r |= json_object_set_new(o, "host_port_end", json_integer(m->spec.host_port_end));
+	r |= json_object_set_new(o, "container_port", json_integer(m->spec.ctr_port));
+	r |= json_object_set_new(o, "container_port_end", json_integer(m->spec.ctr_port_end));
+	if (r)
+		return NULL;
+	return TAKE_PTR(o);
+}
+
+/**
+ * mapping_from_json() - decode a persisted published port (its "spec" is the truth)
+ * @j:		JSON object
+ * @ret:	the mapping
+ * @e:		error context
+ *
+ * Return: 0 or -EINVAL
+ */
+int mapping_from_json(const json_t *j, struct port_mapping *ret, struct netd_error *e)
+{
+	const char *ctr = NULL, *net = NULL, *spec = NULL;
+	struct port_mapping m = { 0 };
+	json_error_t jerr;
+
+	if (json_unpack_ex((json_t *)j, &jerr, 0, "{s:s, s:s, s:s}", "container", &ctr, "network",
+			   &net, "spec", &spec) < 0)
+		return err_set(e, EINVAL, "port mapping: %s", jerr.text);
+	if (name_validate(ctr) < 0 || name_validate(net) < 0)
+		return err_set(e, EINVAL, "port mapping: invalid container or network name");
+	if (portspec_parse(spec, &m.spec, NULL) < 0 || m.spec.host_port == 0)
+		return err_set(e, EINVAL, "port mapping of '%s': invalid spec '%s'", ctr, spec);
+	STRLCPY(m.container, ctr);
+	STRLCPY(m.network, net);
+	*ret = m;
+	return 0;
+}
