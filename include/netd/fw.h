@@ -79,7 +79,16 @@ struct fw_port {
 	uint16_t ctr_port;
 };
 
+/* what fw_event_read() reports about netd's table in a batch of notifications */
+enum fw_event {
+	FW_EVENT_NONE, /* nothing, or only netd's own changes */
+	FW_EVENT_FOREIGN, /* someone else deleted the table or a chain, rule or set of it */
+	FW_EVENT_LOST, /* notifications were lost (socket overrun): assume the worst */
+};
+
 int fw_open(struct fw *fw, const char *table, struct netd_error *e);
+int fw_watch_open(const struct fw *fw, struct mnl_socket **ret, struct netd_error *e);
+enum fw_event fw_event_read(const struct fw *fw, struct mnl_socket *watch, uint32_t *ret_pid);
 void fw_close(struct fw *fw);
 
 int fw_batch_begin(struct fw *fw, struct fw_batch *ret, struct netd_error *e);

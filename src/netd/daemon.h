@@ -103,6 +103,9 @@ struct daemon {
 	struct nl_sock *monitor_sk;
 	struct event *monitor_ev;
 	struct event *monitor_timer;
+	struct mnl_socket *fw_watch;
+	struct event *fw_ev;
+	struct event *fw_timer;
 	struct netns_id self_ns;
 	int exit_code;
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* monitor.c - watch link deletions: repair what someone removed, forget containers that died */
+/* monitor.c - watch links and nftables: repair what someone removed, forget containers that died */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <netlink/msg.h>
 #include <netlink/attr.h>
 #include <netlink/socket.h>
+#include <libmnl/libmnl.h>
 
 #include <netd/netns.h>
 #include <netd/nlsock.h>
@@ -78,6 +79,40 @@ static void on_settled(evutil_socket_t fd, short what, void *arg)
 		log_error("reconcile: %s", e.msg);
 }
 
+static void on_fw_settled(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct netd_error e = NETD_ERROR_INIT;
+
+	if (ops_fw_install(d, &e) < 0)
+		log_error("restore nftables table 'inet %s': %s", d->cfg.nft_table, e.msg);
+	else
+		log_info("nftables table 'inet %s' restored", d->cfg.nft_table);
+}
+
+static void on_fw_event(evutil_socket_t fd, short what, void *arg)
+{
+	const struct timeval settle = { 0, MONITOR_SETTLE_MS * 1000 };
+	struct daemon *d = arg;
+	uint32_t pid = 0;
+
+	switch (fw_event_read(&d->fw, d->fw_watch, &pid)) {
+	case FW_EVENT_FOREIGN:
+		log_warn(
+			"nftables table 'inet %s' was changed by someone else (netlink port %u), restoring it",
+			d->cfg.nft_table, (unsigned int)pid);
+		(void)evtimer_add(d->fw_timer, &settle);
+		break;
+	case FW_EVENT_LOST:
+		log_warn("nftables notifications were lost, restoring table 'inet %s' to be sure",
+			 d->cfg.nft_table);
+		(void)evtimer_add(d->fw_timer, &settle);
+		break;
+	case FW_EVENT_NONE:
+		break;
+	}
+}
+
 /**
  * monitor_start() - subscribe to link notifications of netd's netns
  * @d:		daemon
@@ -105,6 +140,15 @@ int monitor_start(struct daemon *d, struct netd_error *e)
 				  on_readable, d);
 	if (!d->monitor_timer || !d->monitor_ev || event_add(d->monitor_ev, NULL) < 0)
 		return err_set(e, ENOMEM, "watch link events");
+	/* someone flushing the ruleset must not leave containers without NAT for long */
+	r = fw_watch_open(&d->fw, &d->fw_watch, e);
+	if (r < 0)
+		return r;
+	d->fw_timer = evtimer_new(d->base, on_fw_settled, d);
+	d->fw_ev = event_new(d->base, mnl_socket_get_fd(d->fw_watch), EV_READ | EV_PERSIST,
+			     on_fw_event, d);
+	if (!d->fw_timer || !d->fw_ev || event_add(d->fw_ev, NULL) < 0)
+		return err_set(e, ENOMEM, "watch nftables events");
 	return 0;
 }
 
@@ -120,6 +164,14 @@ void monitor_stop(struct daemon *d)
 		event_free(d->monitor_timer);
 	if (d->monitor_sk)
 		nl_socket_free(d->monitor_sk);
+	if (d->fw_ev)
+		event_free(d->fw_ev);
+	if (d->fw_timer)
+		event_free(d->fw_timer);
+	if (d->fw_watch)
+		(void)mnl_socket_close(d->fw_watch);
+	d->fw_ev = d->fw_timer = NULL;
+	d->fw_watch = NULL;
 	d->monitor_ev = d->monitor_timer = NULL;
 	d->monitor_sk = NULL;
 }

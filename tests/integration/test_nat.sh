@@ -78,6 +78,19 @@ netd_start --nft-table nattest
 check_eq "a deleted table is rebuilt at start" "$before" "$(dump nattest)"
 check "c1 reaches the outside again" ping_ok c1 192.0.2.2
 
+# netd heals its table at once when someone else flushes the ruleset or deletes the table
+nft flush ruleset
+wait_for "the table to come back after 'nft flush ruleset'" 20 nft list table inet nattest
+check_eq "a flushed table is restored, whole, within 2 s" "$before" "$(dump nattest)"
+check "the log says who and what" grep -q "changed by someone else" "$T/netd.log"
+nft delete table inet nattest
+wait_for "the table to come back after 'nft delete table'" 20 nft list table inet nattest
+check_eq "a deleted table is restored" "$before" "$(dump nattest)"
+nft delete chain inet nattest postrouting 2>/dev/null || nft flush chain inet nattest postrouting
+wait_for "the postrouting chain to come back" 20 sh -c "nft list chain inet nattest postrouting | grep -q masquerade"
+check_eq "a removed chain is restored" "$before" "$(dump nattest)"
+check "c1 reaches the outside after the healing" ping_ok c1 192.0.2.2
+
 # someone else's table is never touched
 nft add table inet bystander
 nft add chain inet bystander c '{ type filter hook forward priority 10; policy accept; }'
