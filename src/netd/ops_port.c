@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <netd/codec.h>
+#include <netd/conntrack.h>
 #include <netd/portbind.h>
 
 #include "daemon.h"
@@ -154,6 +155,25 @@ static int hold(struct mapping *mp, struct netd_error *e)
 	return r;
 }
 
+/* a UDP flow keeps the NAT decision of its first datagram while datagrams keep coming */
+static void forget_udp_flows(const struct portspec *s, const struct fw_port *fwp, size_t nfw)
+{
+	struct netd_error e = NETD_ERROR_INIT;
+	size_t i;
+	int r;
+
+	for (i = 0; i < nfw; i++) {
+		r = conntrack_forget_port(fwp[i].family, IPPROTO_UDP, s->host_port,
+					  s->host_port_end, &e);
+		if (r < 0)
+			log_warn("conntrack of %u/udp: %s, ignoring", (unsigned int)s->host_port,
+				 e.msg);
+		else if (r > 0)
+			log_debug("%d conntrack entries of %u/udp removed", r,
+				  (unsigned int)s->host_port);
+	}
+}
+
 static const struct mapping *conflicting(struct daemon *d, const struct portspec *s)
 {
 	size_t i;
@@ -237,6 +257,8 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 			log_warn("undo: %s, ignoring", fe.msg);
 		goto fail;
 	}
+	if (mp->m.spec.proto == PORTSPEC_UDP)
+		forget_udp_flows(&mp->m.spec, fwp, nfw);
 	if (ret)
 		*ret = mp;
 	return 0;
@@ -259,6 +281,8 @@ static void forget(struct daemon *d, struct mapping *mp)
 	}
 	if (nfw && fw_ports_del(&d->fw, fwp, nfw, &e) < 0)
 		log_warn("unpublish: %s, ignoring", e.msg);
+	if (m.spec.proto == PORTSPEC_UDP)
+		forget_udp_flows(&m.spec, fwp, nfw);
 }
 
 static bool matches(const struct portspec *have, const struct portspec *want)

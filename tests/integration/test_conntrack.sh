@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# test_conntrack.sh - unpublishing a UDP port removes its conntrack entries, so the next
+# datagram of an ongoing flow meets the new rules instead of the old NAT binding
+. "$(dirname "$0")/lib.sh"
+sandbox_enter "$@"
+command -v socat >/dev/null || skip "socat is needed for UDP"
+
+netd_start
+ctr_start out
+ip link add vout type veth peer name eth0 netns "$(ctr_pid out)"
+ip addr add 192.0.2.1/24 dev vout
+ip link set vout up
+in_ctr out ip addr add 192.0.2.2/24 dev eth0
+in_ctr out ip link set eth0 up
+ctr_start c1
+check "attach c1 publishing 5353:53/udp" netctl attach c1 --pid "$(ctr_pid c1)" -p 5353:53/udp
+nsenter --net="$T/ns/c1" socat UDP-LISTEN:53,fork,reuseaddr EXEC:'echo pong' &
+CTR_PIDS+=($!)
+
+udp_ping() { # the same client port every time: one conntrack flow
+    echo ping | nsenter --net="$T/ns/out" socat -T 2 - UDP:192.0.2.1:5353,sourceport=40000 |
+        grep -q pong
+}
+wait_for "the UDP server" 30 udp_ping
+check "a datagram reaches the container through the published port" udp_ping
+check "the flow has a conntrack entry" grep -q "dport=5353" /proc/net/nf_conntrack
+check "unpublish" netctl unpublish 5353:53/udp c1
+check_fails "its conntrack entry is gone" grep -q "dport=5353 .*sport=53 " /proc/net/nf_conntrack
+check "netd says it removed it" grep -q "conntrack entries of 5353/udp removed" "$T/netd.log"
+check_fails "the next datagram of the same flow does not reach the container" udp_ping
+check "publish again" netctl publish 5353:53/udp c1
+check "and the flow works again" udp_ping
+finish
