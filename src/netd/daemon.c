@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netd/fileio.h>
@@ -50,7 +51,15 @@ static int ensure_default_network(struct daemon *d, struct netd_error *e)
  */
 int daemon_init(struct daemon *d, struct netd_error *e)
 {
+	struct rlimit rl;
 	int r;
+
+	/* each published port holds a socket per family: 10,000 ports need 20,000 fds */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("raise the open file limit: %s, ignoring", strerror(errno));
+	}
 
 	d->state.lock_fd = d->state.dir_fd = d->state.networks_fd = d->state.endpoints_fd = -1;
 	d->state.ports_fd = -1;
