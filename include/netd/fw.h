@@ -98,6 +98,8 @@ void fw_batch_done(struct fw_batch *b);
 
 int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n,
 		     const struct fw_port *ports, size_t n_ports, struct netd_error *e);
+int fw_table_build(struct fw_batch *b, const struct fw_network *nets, size_t n,
+		   const struct fw_port *ports, size_t n_ports, struct netd_error *e);
 int fw_table_remove(struct fw *fw, struct netd_error *e);
 int fw_network_add(struct fw *fw, const struct fw_network *net, struct netd_error *e);
 int fw_network_del(struct fw *fw, const struct fw_network *net, struct netd_error *e);

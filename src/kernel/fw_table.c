@@ -601,30 +601,50 @@ int fw_table_install(struct fw *fw, const struct fw_network *nets, size_t n,
 		     const struct fw_port *ports, size_t n_ports, struct netd_error *e)
 {
 	struct fw_batch b;
-	size_t i, j;
 	int r;
 
 	r = fw_batch_begin(fw, &b, e);
 	if (r < 0)
 		return r;
-	r = add_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "make sure the table exists");
+	r = fw_table_build(&b, nets, n, ports, n_ports, e);
 	if (r == 0)
-		r = add_table(&b, NFT_MSG_DELTABLE, 0, "delete the old table");
-	if (r == 0)
-		r = add_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, "add the table");
-	if (r == 0)
-		r = add_sets(&b, nets, n, ports, n_ports);
-	for (i = 0; r == 0 && i < ARRAY_SIZE(chains); i++) {
-		r = add_chain(&b, &chains[i]);
-		for (j = 0; r == 0 && j < chains[i].n_rules; j++)
-			r = add_rule(&b, chains[i].name, &chains[i].rules[j]);
-	}
-	if (r < 0)
-		r = err_set(e, -r, "build nftables table '%s'", fw->table);
-	else
 		r = fw_batch_commit(&b, e);
 	fw_batch_done(&b);
 	return r;
+}
+
+/**
+ * fw_table_build() - put the whole table into @b (no I/O: the unit tests parse it back)
+ * @b:		batch, begun
+ * @nets:	every network
+ * @n:		how many
+ * @ports:	every published port
+ * @n_ports:	how many
+ * @e:		error context
+ *
+ * Return: 0 or -ENOMEM
+ */
+int fw_table_build(struct fw_batch *b, const struct fw_network *nets, size_t n,
+		   const struct fw_port *ports, size_t n_ports, struct netd_error *e)
+{
+	size_t i, j;
+	int r;
+
+	r = add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "make sure the table exists");
+	if (r == 0)
+		r = add_table(b, NFT_MSG_DELTABLE, 0, "delete the old table");
+	if (r == 0)
+		r = add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, "add the table");
+	if (r == 0)
+		r = add_sets(b, nets, n, ports, n_ports);
+	for (i = 0; r == 0 && i < ARRAY_SIZE(chains); i++) {
+		r = add_chain(b, &chains[i]);
+		for (j = 0; r == 0 && j < chains[i].n_rules; j++)
+			r = add_rule(b, chains[i].name, &chains[i].rules[j]);
+	}
+	if (r < 0)
+		return err_set(e, -r, "build nftables table '%s'", b->fw->table);
+	return 0;
 }
 
 /**
