@@ -354,6 +354,30 @@ void mapping_free(struct mapping *mp)
 	free(mp);
 }
 
+static int mapping_cmp(const struct mapping *a, const struct mapping *b)
+{
+	int c = strcmp(a->m.container, b->m.container);
+
+	if (c)
+		return c;
+	if (a->m.spec.host_port != b->m.spec.host_port)
+		return a->m.spec.host_port < b->m.spec.host_port ? -1 : 1;
+	return (int)a->m.spec.proto - (int)b->m.spec.proto;
+}
+
+/* sorted like endpoints: `netctl port` lists the same order before and after a restart */
+static void insert_mapping(struct state *st, struct mapping *mp)
+{
+	size_t i = st->n_mappings;
+
+	while (i > 0 && mapping_cmp(st->mappings[i - 1], mp) > 0)
+		i--;
+	memmove(&st->mappings[i + 1], &st->mappings[i],
+		(st->n_mappings - i) * sizeof(*st->mappings));
+	st->mappings[i] = mp;
+	st->n_mappings++;
+}
+
 /**
  * state_mapping_add() - persist a published port and take it into the state
  * @st:		state
@@ -378,7 +402,7 @@ int state_mapping_add(struct state *st, struct mapping *mp, struct netd_error *e
 	r = write_json(st->ports_fd, file, j, e);
 	if (r < 0)
 		return err_wrap(e, "save port mapping of '%s'", mp->m.container);
-	st->mappings[st->n_mappings++] = mp;
+	insert_mapping(st, mp);
 	return 0;
 }
 
@@ -487,7 +511,7 @@ static int load_mapping(struct state *st, const json_t *j, const char *file, str
 		mapping_free(mp);
 		return r;
 	}
-	st->mappings[st->n_mappings++] = mp;
+	insert_mapping(st, mp);
 	return 0;
 }
 
