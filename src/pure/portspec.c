@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <netd/parse.h>
@@ -33,7 +34,7 @@ const char *portspec_proto_name(enum portspec_proto proto)
 }
 
 /**
- * portspec_proto_parse() - parse "tcp", "udp" or "sctp", lowercase only
+ * portspec_proto_parse() - parse "tcp", "udp" or "sctp", in any case (Docker lowercases it)
  * @s:		text
  * @ret:	the protocol
  *
@@ -46,7 +47,7 @@ int portspec_proto_parse(const char *s, enum portspec_proto *ret)
 	if (!s)
 		return -EINVAL;
 	for (i = 0; i < PORTSPEC_PROTO_MAX; i++) {
-		if (strcmp(s, proto_names[i]) == 0) {
+		if (strcasecmp(s, proto_names[i]) == 0) {
 			*ret = (enum portspec_proto)i;
 			return 0;
 		}

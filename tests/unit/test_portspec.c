@@ -52,6 +52,9 @@ static const struct {
 	/* container port only: the daemon picks the host port */
 	{ "80", NULL, 0, 0, 80, 80, PORTSPEC_TCP, "80/tcp" },
 	{ "80/tcp", NULL, 0, 0, 80, 80, PORTSPEC_TCP, "80/tcp" },
+	{ "80/TCP", NULL, 0, 0, 80, 80, PORTSPEC_TCP, "80/tcp" },
+	{ "53/Udp", NULL, 0, 0, 53, 53, PORTSPEC_UDP, "53/udp" },
+	{ "9/SCTP", NULL, 0, 0, 9, 9, PORTSPEC_SCTP, "9/sctp" },
 	{ "53/udp", NULL, 0, 0, 53, 53, PORTSPEC_UDP, "53/udp" },
 	{ "9/sctp", NULL, 0, 0, 9, 9, PORTSPEC_SCTP, "9/sctp" },
 	{ ":80", NULL, 0, 0, 80, 80, PORTSPEC_TCP, "80/tcp" },
@@ -213,11 +216,8 @@ static void test_portspec_parse_invalid(void **state)
 		{ "80/tcp ", 3 },
 		{ "80/tcp/udp", 3 },
 		{ "80/tcp:80", 2 },
-		/* protocol: tcp, udp or sctp, lowercase, not empty */
+		/* protocol: tcp, udp or sctp (any case, as Docker), not empty */
 		{ "80/", 3 },
-		{ "80/TCP", 3 },
-		{ "80/Udp", 3 },
-		{ "80/SCTP", 3 },
 		{ "80/icmp", 3 },
 		{ "80/tcp4", 3 },
 		{ "/tcp", 0 },
@@ -270,7 +270,6 @@ static void test_portspec_parse_invalid(void **state)
 		{ "[ ::1]:80:80", 1 },
 		{ "[::1]:80:80:80", 11 },
 		{ "[::1]:8080:0", 11 },
-		{ "[::1]:8080:80/Tcp", 14 },
 		{ "x[::1]:80:80", 0 },
 	};
 	size_t i;
@@ -396,13 +395,20 @@ static void test_portspec_proto(void **state)
 		{ PORTSPEC_SCTP, "sctp" },
 	};
 	static const char *const bad[] = {
-		"",	 "TCP",	 "Tcp", "UDP",	"SCTP", "tc", "tcpp", "tcp ", " tcp",
-		"tcp\n", "icmp", "ip",	"tcp4", "tcp6", "6",  "/tcp", "all",  NULL,
+		"",   "tc",   "tcpp", "tcp ", " tcp", "tcp\n", "icmp",
+		"ip", "tcp4", "tcp6", "6",    "/tcp", "all",   NULL,
 	};
 	enum portspec_proto p;
 	size_t i;
 
 	assert_int_equal(ARRAY_SIZE(names), PORTSPEC_PROTO_MAX);
+	static const char *const upper[PORTSPEC_PROTO_MAX] = { "TCP", "Udp", "SCTP" };
+
+	for (i = 0; i < ARRAY_SIZE(upper); i++) {
+		p = PORTSPEC_PROTO_MAX;
+		assert_int_equal(portspec_proto_parse(upper[i], &p), 0);
+		assert_int_equal(p, names[i].proto);
+	}
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		assert_string_equal(portspec_proto_name(names[i].proto), names[i].name);
 		p = PORTSPEC_PROTO_MAX;
