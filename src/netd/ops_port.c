@@ -340,14 +340,39 @@ int ops_port_unpublish(struct daemon *d, const char *container, const struct por
  */
 void ops_ports_forget_endpoint(struct daemon *d, const struct endpoint_spec *ep)
 {
-	size_t i;
+	_cleanup_free_ struct fw_port *fwp = calloc(d->state.n_mappings * 2 + 1, sizeof(*fwp));
+	struct netd_error e = NETD_ERROR_INIT;
+	size_t i, n = 0;
 
+	if (!fwp) {
+		log_warn("unpublish the ports of '%s': out of memory, ignoring", ep->container);
+		return;
+	}
+	/* every map element in one batch: one kernel commit however many ports there are */
 	for (i = d->state.n_mappings; i > 0; i--) {
 		struct mapping *mp = d->state.mappings[i - 1];
+		size_t k;
 
-		if (strcmp(mp->m.container, ep->container) == 0 &&
-		    strcmp(mp->m.network, ep->network) == 0)
-			forget(d, mp);
+		if (strcmp(mp->m.container, ep->container) != 0 ||
+		    strcmp(mp->m.network, ep->network) != 0)
+			continue;
+		k = mapping_fw(&mp->m, ep, fwp + n);
+		if (state_mapping_remove(&d->state, mp, &e) < 0) {
+			log_warn("%s, ignoring", e.msg);
+			continue;
+		}
+		n += k;
+	}
+	if (n && fw_ports_del(&d->fw, fwp, n, &e) < 0)
+		log_warn("unpublish the ports of '%s': %s, ignoring", ep->container, e.msg);
+	/* after the elements are gone, so no new datagram can take the old way again */
+	for (i = 0; i < n; i++) {
+		if (fwp[i].proto != IPPROTO_UDP)
+			continue;
+		if (conntrack_forget_port(fwp[i].family, IPPROTO_UDP, fwp[i].host_port,
+					  fwp[i].host_port_end, &e) < 0)
+			log_warn("conntrack of %u/udp: %s, ignoring",
+				 (unsigned int)fwp[i].host_port, e.msg);
 	}
 }
 
