@@ -15,7 +15,8 @@ in_ctr out ip addr add 192.0.2.2/24 dev eth0
 in_ctr out ip link set eth0 up
 ctr_start c1
 check "attach c1 publishing 5353:53/udp" netctl attach c1 --pid "$(ctr_pid c1)" -p 5353:53/udp
-nsenter --net="$T/ns/c1" socat UDP-LISTEN:53,fork,reuseaddr EXEC:'echo pong' &
+# the server reads the datagram before it answers (an answer-only EXEC can exit first: EPIPE)
+nsenter --net="$T/ns/c1" socat UDP-LISTEN:53,fork,reuseaddr SYSTEM:'read -r l; echo pong' &
 CTR_PIDS+=($!)
 
 udp_ping() { # the same client port every time: one conntrack flow
