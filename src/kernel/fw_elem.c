@@ -80,9 +80,10 @@ static int add_elem_data(struct nftnl_set *s, const struct concat *key,
 
 	if (!el)
 		return -ENOMEM;
+	/* a hash map's element has no key end; an interval map's has one */
 	if (nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key->b, (uint32_t)key->len) < 0 ||
-	    nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY_END, key_end->b, (uint32_t)key_end->len) <
-		    0 ||
+	    (key_end && nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY_END, key_end->b,
+					   (uint32_t)key_end->len) < 0) ||
 	    nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, data->b, (uint32_t)data->len) < 0) {
 		nftnl_set_elem_free(el);
 		return -ENOMEM;
@@ -161,7 +162,7 @@ static void port_data(const struct fw_port *p, uint16_t port, bool same, struct 
  *
  * Ports published on their own number (80:80, 8000-8100:8000-8100) are one interval element
  * mapping to the container's address alone: DNAT keeps the port. Others (8080:80, a shifted
- * range) are one element per port mapping to address and port.
+ * range) are one element per port, in a hash map, mapping to address and port.
  *
  * Return: 0 or -ENOMEM
  */
@@ -180,7 +181,7 @@ int fw_elems_for_port(const struct fw_port *p, struct nftnl_set *map)
 	for (i = 0; i < n; i++) {
 		port_key(p, (uint16_t)(p->host_port + i), &key);
 		port_data(p, (uint16_t)(p->ctr_port + i), false, &data);
-		r = add_elem_data(map, &key, &key, &data);
+		r = add_elem_data(map, &key, NULL, &data);
 		if (r < 0)
 			return r;
 	}

@@ -421,10 +421,12 @@ struct set_def {
 
 /* indexed like fw_port_map_index(): PUB_V6, PUB_BOUND, PUB_SAME */
 static const struct set_def maps[FW_N_MAPS] = {
-	{ NULL, KEY_PORT, PUB_FLAGS, false, DATA_IP4_PORT, { 1, 2 } },
-	{ NULL, KEY_PORT, PUB_FLAGS, false, DATA_IP6_PORT, { 1, 2 } },
-	{ NULL, KEY_IP4_PORT, PUB_FLAGS, false, DATA_IP4_PORT, { 4, 1, 2 } },
-	{ NULL, KEY_IP6_PORT, PUB_FLAGS, false, DATA_IP6_PORT, { 16, 1, 2 } },
+	/* ports mapped to another number hold one port per element: plain hash maps, O(1) */
+	{ NULL, KEY_PORT, NFT_SET_MAP, false, DATA_IP4_PORT, { 0 } },
+	{ NULL, KEY_PORT, NFT_SET_MAP, false, DATA_IP6_PORT, { 0 } },
+	{ NULL, KEY_IP4_PORT, NFT_SET_MAP, false, DATA_IP4_PORT, { 0 } },
+	{ NULL, KEY_IP6_PORT, NFT_SET_MAP, false, DATA_IP6_PORT, { 0 } },
+	/* ports on their own number may be ranges: interval maps (the kernel's pipapo) */
 	{ NULL, KEY_PORT, PUB_FLAGS, false, FW_TYPE_IPV4_ADDR, 4, { 1, 2 } },
 	{ NULL, KEY_PORT, PUB_FLAGS, false, FW_TYPE_IPV6_ADDR, 16, { 1, 2 } },
 	{ NULL, KEY_IP4_PORT, PUB_FLAGS, false, FW_TYPE_IPV4_ADDR, 4, { 4, 1, 2 } },
