@@ -22,6 +22,9 @@
 
 /* netlink answers on a local socket come at once; this only bounds a kernel that never does */
 #define FW_RECV_TIMEOUT_S 5
+/* batch pages as nft sizes them; the overrun area holds the largest message (a 64 KiB nest) */
+#define FW_BATCH_PAGE (128 * 1024)
+#define FW_MSG_MAX (64 * 1024 + 4096)
 
 /**
  * fw_open() - open the NETLINK_NETFILTER socket netd talks nftables over
@@ -51,6 +54,8 @@ int fw_open(struct fw *fw, const char *table, struct netd_error *e)
 	}
 	/* the kernel's own words on a failed command, not just its errno */
 	(void)mnl_socket_setsockopt(fw->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* acks without a copy of the request: a big element message would not fit the answer */
+	(void)mnl_socket_setsockopt(fw->nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	(void)setsockopt(mnl_socket_get_fd(fw->nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	fw->portid = mnl_socket_get_portid(fw->nl);
 	fw->seq = (uint32_t)time(NULL);
@@ -80,7 +85,7 @@ int fw_batch_begin(struct fw *fw, struct fw_batch *ret, struct netd_error *e)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->fw = fw;
-	ret->b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
+	ret->b = nftnl_batch_alloc(FW_BATCH_PAGE, FW_MSG_MAX);
 	if (!ret->b)
 		return err_set(e, ENOMEM, "allocate nftables batch");
 	nftnl_batch_begin(nftnl_batch_buffer(ret->b), fw->seq++);
@@ -157,7 +162,7 @@ static const char *extack_msg(const struct nlmsghdr *nlh)
 int fw_batch_commit(struct fw_batch *b, struct netd_error *e)
 {
 	/* MNL_SOCKET_BUFFER_SIZE is the page size, known only at run time: a fixed 16 KiB */
-	static char buf[16384];
+	static char buf[65536];
 	uint32_t last, answered = 0;
 	int first_err = 0, n_iov;
 	struct iovec *iov;
@@ -179,6 +184,19 @@ int fw_batch_commit(struct fw_batch *b, struct netd_error *e)
 	if (!iov)
 		return err_set(e, ENOMEM, "nftables batch");
 	nftnl_batch_iovec(b->b, iov, (uint32_t)n_iov);
+	/* the kernel takes the whole batch as one datagram: the send buffer must hold it */
+	{
+		size_t total = 0;
+		int i, sz;
+
+		for (i = 0; i < n_iov; i++)
+			total += iov[i].iov_len;
+		sz = total > INT32_MAX / 2 ? INT32_MAX / 2 : (int)total * 2;
+		if (setsockopt(mnl_socket_get_fd(b->fw->nl), SOL_SOCKET, SO_SNDBUFFORCE, &sz,
+			       sizeof(sz)) < 0)
+			(void)setsockopt(mnl_socket_get_fd(b->fw->nl), SOL_SOCKET, SO_SNDBUF, &sz,
+					 sizeof(sz));
+	}
 	msg.msg_name = &sa;
 	msg.msg_namelen = sizeof(sa);
 	msg.msg_iov = iov;

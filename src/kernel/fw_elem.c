@@ -325,27 +325,35 @@ int fw_elems_for_network(const struct fw_network *net, struct nftnl_set *sets[5]
  * @add:	NEWSETELEM, else DELSETELEM
  * @what:	description for errors
  *
+ * A netlink attribute nest holds at most 64 KiB, so many elements take several messages; each
+ * still fits a batch page's overrun area (FW_MSG_MAX), as nft splits them.
+ *
  * Return: 0 or -ENOMEM
  */
 int fw_batch_add_elems(struct fw_batch *b, struct nftnl_set *s, bool add, const char *what)
 {
 	struct nftnl_set_elems_iter *it;
 	struct nlmsghdr *nlh;
-	bool empty;
+	int more;
 
 	it = nftnl_set_elems_iter_create(s);
 	if (!it)
 		return -ENOMEM;
-	empty = nftnl_set_elems_iter_cur(it) == NULL;
-	nftnl_set_elems_iter_destroy(it);
-	if (empty)
+	if (!nftnl_set_elems_iter_cur(it)) {
+		nftnl_set_elems_iter_destroy(it);
 		return 0;
-	nlh = fw_batch_cmd(b, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM, add ? NLM_F_CREATE : 0,
-			   what);
-	if (!nlh)
-		return -ENOMEM;
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	return 0;
+	}
+	do {
+		nlh = fw_batch_cmd(b, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
+				   add ? NLM_F_CREATE : 0, what);
+		if (!nlh) {
+			nftnl_set_elems_iter_destroy(it);
+			return -ENOMEM;
+		}
+		more = nftnl_set_elems_nlmsg_build_payload_iter(nlh, it);
+	} while (more > 0);
+	nftnl_set_elems_iter_destroy(it);
+	return more < 0 ? -ENOMEM : 0;
 }
 
 static int network_elems(struct fw *fw, const struct fw_network *net, bool add,
