@@ -306,46 +306,30 @@ static void r_pub(struct rb *rb, unsigned int v)
 	     v & PUB_SAME ? 0 : NFT_REG32_00 + addr_regs);
 }
 
-/* hairpin: a container reaching a published port through the host comes back on a bridge;
- * masquerade it so the answer goes back the same way */
-static void r_hairpin4(struct rb *rb, unsigned int arg)
+/* ip saddr @masq4, or ip6 saddr @masq6: the source is a container of a masqueraded network */
+static void saddr_masqueraded(struct rb *rb, bool v6)
 {
-	nfproto(rb, NFPROTO_IPV4);
-	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
-	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
-	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1);
-	lookup(rb, NFT_REG_1, FW_SET_MASQ4, false);
-	simple(rb, "counter");
-	simple(rb, "masq");
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 8 : 12, v6 ? 16 : 4, NFT_REG_1);
+	lookup(rb, NFT_REG_1, v6 ? FW_SET_MASQ6 : FW_SET_MASQ4, false);
 }
 
-static void r_hairpin6(struct rb *rb, unsigned int arg)
+/* hairpin: a container reaching a published port through the host comes back on a bridge;
+ * masquerade it so the answer goes back the same way (@v6: PUB_V6 or 0) */
+static void r_hairpin(struct rb *rb, unsigned int v6)
 {
-	nfproto(rb, NFPROTO_IPV6);
+	nfproto(rb, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
 	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
 	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
-	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, NFT_REG_1);
-	lookup(rb, NFT_REG_1, FW_SET_MASQ6, false);
+	saddr_masqueraded(rb, v6);
 	simple(rb, "counter");
 	simple(rb, "masq");
 }
 
 /* postrouting: containers' traffic leaving through anything but a netd bridge */
-static void r_masq4(struct rb *rb, unsigned int arg)
+static void r_masq(struct rb *rb, unsigned int v6)
 {
-	nfproto(rb, NFPROTO_IPV4);
-	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1);
-	lookup(rb, NFT_REG_1, FW_SET_MASQ4, false);
-	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, true);
-	simple(rb, "counter");
-	simple(rb, "masq");
-}
-
-static void r_masq6(struct rb *rb, unsigned int arg)
-{
-	nfproto(rb, NFPROTO_IPV6);
-	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 8, 16, NFT_REG_1);
-	lookup(rb, NFT_REG_1, FW_SET_MASQ6, false);
+	nfproto(rb, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	saddr_masqueraded(rb, v6);
 	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, true);
 	simple(rb, "counter");
 	simple(rb, "masq");
@@ -383,10 +367,10 @@ static const struct rule_def forward_rules[] = {
 static const struct rule_def prerouting_rules[] = { PUB_RULES(0) };
 static const struct rule_def output_rules[] = { PUB_RULES(PUB_OUTPUT) };
 static const struct rule_def postrouting_rules[] = {
-	{ r_masq4 },
-	{ r_masq6 },
-	{ r_hairpin4 },
-	{ r_hairpin6 },
+	{ r_masq, 0 },
+	{ r_masq, PUB_V6 },
+	{ r_hairpin, 0 },
+	{ r_hairpin, PUB_V6 },
 };
 
 static const struct chain_def chains[] = {
