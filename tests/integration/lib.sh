@@ -169,6 +169,21 @@ ctr_pid() {
     echo "${!var}"
 }
 
+# outside_start: a client host "out" (a container of its own) wired to the sandbox host by
+# a veth: 192.0.2.1/24 and fd00:ff::1/64 on the host side (vout), .2 and ::2 inside, and no
+# route to any container, so only what netd's NAT does reaches them
+outside_start() {
+    ctr_start out
+    ip link add vout type veth peer name eth0 netns "$(ctr_pid out)" || hard_error "veth vout"
+    ip addr add 192.0.2.1/24 dev vout
+    ip addr add fd00:ff::1/64 dev vout nodad
+    ip link set vout up
+    in_ctr out ip addr add 192.0.2.2/24 dev eth0
+    in_ctr out ip addr add fd00:ff::2/64 dev eth0 nodad
+    in_ctr out ip link set eth0 up
+    in_ctr out ip link set lo up
+}
+
 # in_ctr NAME CMD...: run CMD in the container's network namespace
 in_ctr() {
     local name=$1

@@ -7,12 +7,7 @@ sandbox_enter "$@"
 command -v socat >/dev/null || skip "socat is needed for UDP"
 
 netd_start
-ctr_start out
-ip link add vout type veth peer name eth0 netns "$(ctr_pid out)"
-ip addr add 192.0.2.1/24 dev vout
-ip link set vout up
-in_ctr out ip addr add 192.0.2.2/24 dev eth0
-in_ctr out ip link set eth0 up
+outside_start
 ctr_start c1
 check "attach c1 publishing 5353:53/udp" netctl attach c1 --pid "$(ctr_pid c1)" -p 5353:53/udp
 # the server reads the datagram before it answers (an answer-only EXEC can exit first: EPIPE)

@@ -20,15 +20,7 @@ check "the ruleset matches the checked-in dump" \
     diff -u "$NETD_SRCDIR/tests/integration/dumps/nat-skeleton.nft" <(dump nattest)
 
 # an "outside" host: a namespace wired to the sandbox host, with no route to any container
-ctr_start out
-ip link add vout type veth peer name eth0 netns "$(ctr_pid out)"
-ip addr add 192.0.2.1/24 dev vout
-ip addr add fd00:ff::1/64 dev vout nodad
-ip link set vout up
-in_ctr out ip addr add 192.0.2.2/24 dev eth0
-in_ctr out ip addr add fd00:ff::2/64 dev eth0 nodad
-in_ctr out ip link set eth0 up
-in_ctr out ip link set lo up
+outside_start
 
 ctr_start c1
 ctr_start c2

@@ -88,16 +88,8 @@ check "network back (IPv4 only)" netctl network create back --subnet 10.91.0.0/2
 check "network priv (internal)" netctl network create priv --subnet 10.92.0.0/24 --internal
 
 # an "outside" host wired to the sandbox host: 192.0.2.1 (and .3) + fd00:ff::1 on its side
-ctr_start out
-ip link add vout type veth peer name eth0 netns "$(ctr_pid out)"
-ip addr add 192.0.2.1/24 dev vout
+outside_start
 ip addr add 192.0.2.3/24 dev vout
-ip addr add fd00:ff::1/64 dev vout nodad
-ip link set vout up
-in_ctr out ip addr add 192.0.2.2/24 dev eth0
-in_ctr out ip addr add fd00:ff::2/64 dev eth0 nodad
-in_ctr out ip link set eth0 up
-in_ctr out ip link set lo up
 
 # attached in a fixed order, so the addresses in the dump are always the same
 for c in c1 c2 c3 c5 c6 p1; do ctr_start "$c"; done
