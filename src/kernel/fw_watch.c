@@ -14,6 +14,8 @@
 
 #include <netd/fw.h>
 
+#define FW_WATCH_RCVBUF (4 * 1024 * 1024)
+
 /**
  * fw_watch_open() - a non-blocking socket subscribed to nftables notifications
  * @fw:		handle (for the error context only)
@@ -33,6 +35,15 @@ int fw_watch_open(const struct fw *fw, struct mnl_socket **ret, struct netd_erro
 		r = errno;
 		(void)mnl_socket_close(nl);
 		return err_set(e, r, "subscribe to nftables notifications: %s", strerror(r));
+	}
+	/* room for the notifications of a big batch; an overrun is handled, but costs a reinstall */
+	{
+		int sz = FW_WATCH_RCVBUF;
+
+		if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) <
+		    0)
+			(void)setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &sz,
+					 sizeof(sz));
 	}
 	*ret = nl;
 	return 0;

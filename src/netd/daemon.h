@@ -162,6 +162,7 @@ int reconcile_run(struct daemon *d, struct netd_error *e);
 /* monitor.c */
 int monitor_start(struct daemon *d, struct netd_error *e);
 void monitor_stop(struct daemon *d);
+void monitor_fw_drain(struct daemon *d);
 
 /* api.c and handlers */
 int api_listen(struct daemon *d, struct netd_error *e);

@@ -90,6 +90,24 @@ static void on_fw_settled(evutil_socket_t fd, short what, void *arg)
 		log_info("nftables table 'inet %s' restored", d->cfg.nft_table);
 }
 
+/**
+ * monitor_fw_drain() - after netd's own table install: read the notifications it caused
+ * @d:		daemon
+ *
+ * Installing a big table floods the notification socket, which may overflow; that loss is
+ * netd's own doing and must not trigger another install (which would flood it again).
+ * A foreign deletion read here still schedules a restore.
+ */
+void monitor_fw_drain(struct daemon *d)
+{
+	const struct timeval settle = { 0, MONITOR_SETTLE_MS * 1000 };
+	uint32_t pid = 0;
+
+	if (d->fw_watch && d->fw_timer &&
+	    fw_event_read(&d->fw, d->fw_watch, &pid) == FW_EVENT_FOREIGN)
+		(void)evtimer_add(d->fw_timer, &settle);
+}
+
 static void on_fw_event(evutil_socket_t fd, short what, void *arg)
 {
 	const struct timeval settle = { 0, MONITOR_SETTLE_MS * 1000 };

@@ -238,7 +238,10 @@ int ops_fw_install(struct daemon *d, struct netd_error *e)
 	r = ops_ports_fw(d, &ports, &n_ports, e);
 	if (r < 0)
 		return r;
-	return fw_table_install(&d->fw, nets, d->state.n_networks, ports, n_ports, e);
+	r = fw_table_install(&d->fw, nets, d->state.n_networks, ports, n_ports, e);
+	if (r == 0)
+		monitor_fw_drain(d);
+	return r;
 }
 
 /**
