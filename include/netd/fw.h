@@ -23,12 +23,14 @@ struct nftnl_batch;
  * @portid:	its port id
  * @seq:	next sequence number
  * @table:	name of netd's table in family inet
+ * @loopback_dnat: DNAT 127.0.0.0/8 too (no userland proxy to relay it), masquerading it
  */
 struct fw {
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
 	char table[FW_TABLE_NAME_MAX];
+	bool loopback_dnat;
 };
 
 /**

@@ -76,21 +76,25 @@ struct endpoint_spec {
  * @container:	container name
  * @network:	network of the endpoint the traffic goes to
  * @spec:	what was published, host port resolved (never 0 here)
+ * @proxy_protocol: the userland proxy sends a PROXY protocol v2 header first (TCP only)
  */
 struct port_mapping {
 	char container[NAME_MAX_LEN + 1];
 	char network[NAME_MAX_LEN + 1];
 	struct portspec spec;
+	bool proxy_protocol;
 };
 
 /**
  * struct publish_request - POST /v1/ports, validated
  * @network:	endpoint's network, or empty for the container's first one
+ * @proxy_protocol: see struct port_mapping
  */
 struct publish_request {
 	char container[NAME_MAX_LEN + 1];
 	char network[NAME_MAX_LEN + 1];
 	struct portspec spec;
+	bool proxy_protocol;
 };
 
 /**

@@ -3,12 +3,13 @@
 #ifndef NETD_PORTBIND_H
 #define NETD_PORTBIND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <netd/cidr.h>
 #include <netd/error.h>
 
-int portbind_hold(int family, const struct ipaddr *addr, int proto, uint16_t port, int *ret_fd,
-		  uint16_t *ret_port, struct netd_error *e);
+int portbind_hold(int family, const struct ipaddr *addr, int proto, uint16_t port, bool serve,
+		  int *ret_fd, uint16_t *ret_port, struct netd_error *e);
 
 #endif /* NETD_PORTBIND_H */

@@ -25,6 +25,7 @@
 #define PUB_BOUND 2u
 #define PUB_SAME 4u
 #define PUB_OUTPUT 8u /* rule variant only: the output chain leaves loopback alone */
+#define PUB_LOOPBACK 16u /* rule variant only: ... except for 127.0.0.0/8 (no userland proxy) */
 #define FW_N_MAPS 8
 
 /* nft's datatype ids, so that `nft list table` prints the sets readably */

@@ -88,7 +88,8 @@ static void lookup(struct rb *rb, uint32_t sreg, const char *set, bool invert)
 }
 
 /* (ct key & mask) != 0 */
-static void ct_bits(struct rb *rb, uint32_t key, uint32_t mask)
+/* ct KEY & MASK != 0, or == 0 with @unset */
+static void ct_bits_is(struct rb *rb, uint32_t key, uint32_t mask, bool unset)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
 	uint32_t zero = 0;
@@ -107,7 +108,12 @@ static void ct_bits(struct rb *rb, uint32_t key, uint32_t mask)
 		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero));
 	}
 	rb_add(rb, e);
-	cmp(rb, NFT_REG_1, NFT_CMP_NEQ, &zero, sizeof(zero));
+	cmp(rb, NFT_REG_1, unset ? NFT_CMP_EQ : NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
+static void ct_bits(struct rb *rb, uint32_t key, uint32_t mask)
+{
+	ct_bits_is(rb, key, mask, false);
 }
 
 /* every rule counts what it matched: the counter goes before the statement that ends it */
@@ -288,10 +294,11 @@ static void r_pub(struct rb *rb, unsigned int v)
 
 	nfproto(rb, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
 	l4_with_ports(rb);
+	/* ::1 cannot leave the host even with DNAT: IPv6 loopback needs the proxy in any case */
 	if (v & PUB_OUTPUT) {
 		if (v6)
 			not_loopback6(rb);
-		else
+		else if (!(v & PUB_LOOPBACK))
 			not_loopback4(rb);
 	}
 	if (v & PUB_BOUND) {
@@ -323,6 +330,36 @@ static void r_hairpin(struct rb *rb, unsigned int v6)
 	saddr_masqueraded(rb, v6);
 	simple(rb, "counter");
 	simple(rb, "masq");
+}
+
+/* without the userland proxy, 127.0.0.1 DNAT'd to a container: give it the bridge's address */
+static void r_loopback_masq(struct rb *rb, unsigned int arg)
+{
+	uint8_t net = 127;
+
+	nfproto(rb, NFPROTO_IPV4);
+	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 12, 1, NFT_REG_1);
+	cmp(rb, NFT_REG_1, NFT_CMP_EQ, &net, sizeof(net));
+	iface_in(rb, NFT_META_OIFNAME, FW_SET_BRIDGES, false);
+	simple(rb, "counter");
+	simple(rb, "masq");
+}
+
+/*
+ * route_localnet lets the bridges route 127.0.0.0/8: drop what a container sends there itself
+ * (the class of CVE-2020-8558); replies of DNAT'd loopback connections pass
+ */
+static void r_loopback_guard(struct rb *rb, unsigned int arg)
+{
+	uint8_t net = 127;
+
+	nfproto(rb, NFPROTO_IPV4);
+	iface_in(rb, NFT_META_IIFNAME, FW_SET_BRIDGES, false);
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 16, 1, NFT_REG_1);
+	cmp(rb, NFT_REG_1, NFT_CMP_EQ, &net, sizeof(net));
+	ct_bits_is(rb, NFT_CT_STATUS, IPS_DST_NAT, true);
+	verdict(rb, NF_DROP);
 }
 
 /* postrouting: containers' traffic leaving through anything but a netd bridge */
@@ -366,12 +403,26 @@ static const struct rule_def forward_rules[] = {
 
 static const struct rule_def prerouting_rules[] = { PUB_RULES(0) };
 static const struct rule_def output_rules[] = { PUB_RULES(PUB_OUTPUT) };
+static const struct rule_def output_rules_loopback[] = { PUB_RULES(PUB_OUTPUT | PUB_LOOPBACK) };
 static const struct rule_def postrouting_rules[] = {
 	{ r_masq, 0 },
 	{ r_masq, PUB_V6 },
 	{ r_hairpin, 0 },
 	{ r_hairpin, PUB_V6 },
 };
+static const struct rule_def postrouting_rules_loopback[] = {
+	{ r_masq, 0 },	       { r_masq, PUB_V6 },     { r_hairpin, 0 },
+	{ r_hairpin, PUB_V6 }, { r_loopback_masq, 0 },
+};
+
+static const struct rule_def input_rules_loopback[] = { { r_loopback_guard, 0 } };
+/* only when loopback is DNAT'd */
+static const struct chain_def input_chain_loopback = { "input",
+						       "filter",
+						       NF_INET_LOCAL_IN,
+						       0,
+						       input_rules_loopback,
+						       ARRAY_SIZE(input_rules_loopback) };
 
 static const struct chain_def chains[] = {
 	{ "prerouting", "nat", NF_INET_PRE_ROUTING, -100, prerouting_rules,
@@ -624,9 +675,23 @@ int fw_table_build(struct fw_batch *b, const struct fw_network *nets, size_t n,
 	if (r == 0)
 		r = add_sets(b, nets, n, ports, n_ports);
 	for (i = 0; r == 0 && i < ARRAY_SIZE(chains); i++) {
-		r = add_chain(b, &chains[i]);
-		for (j = 0; r == 0 && j < chains[i].n_rules; j++)
-			r = add_rule(b, chains[i].name, &chains[i].rules[j]);
+		struct chain_def c = chains[i];
+
+		if (b->fw->loopback_dnat && c.rules == output_rules) {
+			c.rules = output_rules_loopback;
+			c.n_rules = ARRAY_SIZE(output_rules_loopback);
+		} else if (b->fw->loopback_dnat && c.rules == postrouting_rules) {
+			c.rules = postrouting_rules_loopback;
+			c.n_rules = ARRAY_SIZE(postrouting_rules_loopback);
+		}
+		r = add_chain(b, &c);
+		for (j = 0; r == 0 && j < c.n_rules; j++)
+			r = add_rule(b, c.name, &c.rules[j]);
+	}
+	if (r == 0 && b->fw->loopback_dnat) {
+		r = add_chain(b, &input_chain_loopback);
+		if (r == 0)
+			r = add_rule(b, input_chain_loopback.name, &input_rules_loopback[0]);
 	}
 	if (r < 0)
 		return err_set(e, -r, "build nftables table '%s'", b->fw->table);

@@ -2,6 +2,7 @@
 /* cmd_port.c - netctl publish | unpublish | port: published ports, as `docker port` shows them */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,7 +54,8 @@ void output_mapping(const json_t *m)
 }
 
 static int spec_and_container(int argc, char **argv, const char *what, const char **ret_net,
-			      const char **ret_spec, const char **ret_ctr, struct netctl *ctl)
+			      bool *ret_pp, const char **ret_spec, const char **ret_ctr,
+			      struct netctl *ctl)
 {
 	int i, m;
 
@@ -61,6 +63,10 @@ static int spec_and_container(int argc, char **argv, const char *what, const cha
 	for (i = 1; i < argc; i++) {
 		if (netctl_common_flag(ctl, argv[i]))
 			continue;
+		if (ret_pp && strcmp(argv[i], "--proxy-protocol") == 0) {
+			*ret_pp = true;
+			continue;
+		}
 		if (ret_net) {
 			m = netctl_opt(argc, argv, &i, "--network", ret_net);
 			if (m < 0)
@@ -79,7 +85,7 @@ static int spec_and_container(int argc, char **argv, const char *what, const cha
 	}
 	if (!*ret_ctr)
 		return netctl_usage_error("Usage: netctl %s%s SPEC CONTAINER", what,
-					  ret_net ? " [--network NAME]" : "");
+					  ret_net ? " [--network NAME] [--proxy-protocol]" : "");
 	if (name_validate(*ret_ctr) < 0)
 		return netctl_usage_error("%s: invalid container name '%s'", what, *ret_ctr);
 	return 0;
@@ -97,7 +103,8 @@ int cmd_publish(struct netctl *ctl, int argc, char **argv)
 {
 	const char *net = NULL, *spec, *ctr;
 	json_t *body, *resp = NULL;
-	int r = spec_and_container(argc, argv, "publish", &net, &spec, &ctr, ctl);
+	bool pp = false;
+	int r = spec_and_container(argc, argv, "publish", &net, &pp, &spec, &ctr, ctl);
 
 	if (r)
 		return r;
@@ -106,6 +113,8 @@ int cmd_publish(struct netctl *ctl, int argc, char **argv)
 		return 1;
 	if (net)
 		(void)json_object_set_new(body, "network", json_string(net));
+	if (pp)
+		(void)json_object_set_new(body, "proxy_protocol", json_true());
 	r = netctl_call(ctl, "POST", "/v1/ports", body, &resp);
 	if (r == 0) {
 		if (ctl->json)
@@ -133,7 +142,7 @@ int cmd_unpublish(struct netctl *ctl, int argc, char **argv)
 	char path[512];
 	char *esc;
 	size_t k;
-	int r = spec_and_container(argc, argv, "unpublish", NULL, &spec, &ctr, ctl);
+	int r = spec_and_container(argc, argv, "unpublish", NULL, NULL, &spec, &ctr, ctl);
 
 	if (r)
 		return r;
@@ -155,8 +164,35 @@ int cmd_unpublish(struct netctl *ctl, int argc, char **argv)
 	return r;
 }
 
+static json_int_t stat_of(const json_t *m, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(m, "stats"), key));
+}
+
+/* the userland proxy's counters, one line a mapping */
+static void output_stats(const json_t *a)
+{
+	size_t k;
+
+	(void)printf("%-24s %11s %11s %9s %15s %15s\n", "PORT", "CONNECTIONS", "TOTAL", "REFUSED",
+		     "BYTES IN", "BYTES OUT");
+	for (k = 0; k < json_array_size(a); k++) {
+		const json_t *m = json_array_get(a, k);
+
+		if (!json_object_get(m, "stats")) {
+			(void)printf("%-24s %11s\n", output_str(m, "spec"), "(no userland proxy)");
+			continue;
+		}
+		(void)printf("%-24s %11lld %11lld %9lld %15lld %15lld\n", output_str(m, "spec"),
+			     (long long)stat_of(m, "connections"),
+			     (long long)stat_of(m, "connections_total"),
+			     (long long)stat_of(m, "refused"), (long long)stat_of(m, "bytes_in"),
+			     (long long)stat_of(m, "bytes_out"));
+	}
+}
+
 /**
- * cmd_port() - netctl port CONTAINER: its published ports
+ * cmd_port() - netctl port [--stats] CONTAINER: its published ports
  * @ctl:	context
  * @argc:	argument count
  * @argv:	arguments
@@ -167,6 +203,7 @@ int cmd_port(struct netctl *ctl, int argc, char **argv)
 {
 	const char *ctr = NULL;
 	json_t *resp = NULL;
+	bool stats = false;
 	char path[128];
 	size_t k;
 	int i;
@@ -174,12 +211,16 @@ int cmd_port(struct netctl *ctl, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (netctl_common_flag(ctl, argv[i]))
 			continue;
+		if (strcmp(argv[i], "--stats") == 0) {
+			stats = true;
+			continue;
+		}
 		if (argv[i][0] == '-' || ctr)
 			return netctl_usage_error("port: unexpected argument '%s'", argv[i]);
 		ctr = argv[i];
 	}
 	if (!ctr)
-		return netctl_usage_error("Usage: netctl port CONTAINER");
+		return netctl_usage_error("Usage: netctl port [--stats] CONTAINER");
 	if (name_validate(ctr) < 0)
 		return netctl_usage_error("port: invalid container name '%s'", ctr);
 	(void)snprintf(path, sizeof(path), "/v1/ports?container=%s", ctr);
@@ -187,6 +228,8 @@ int cmd_port(struct netctl *ctl, int argc, char **argv)
 		return 1;
 	if (ctl->json)
 		output_json(resp);
+	else if (stats)
+		output_stats(resp);
 	else
 		for (k = 0; k < json_array_size(resp); k++)
 			output_mapping(json_array_get(resp, k));

@@ -19,9 +19,10 @@ static const struct command commands[] = {
 	{ "detach", cmd_detach, "detach a container from one or all networks" },
 	{ "ls", cmd_ls, "list endpoints" },
 	{ "inspect", cmd_inspect, "show a container's endpoints" },
-	{ "publish", cmd_publish, "publish a container port: publish [--network N] SPEC CTR" },
+	{ "publish", cmd_publish,
+	  "publish a container port: publish [--network N] [--proxy-protocol] SPEC CTR" },
 	{ "unpublish", cmd_unpublish, "unpublish a container port: unpublish SPEC CTR" },
-	{ "port", cmd_port, "list a container's published ports" },
+	{ "port", cmd_port, "list a container's published ports: port [--stats] CTR" },
 	{ "info", cmd_info, "show netd's state summary" },
 	{ "version", cmd_version, "show client and daemon versions" },
 };

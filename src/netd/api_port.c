@@ -45,8 +45,17 @@ void api_port_list(struct daemon *d, struct evhttp_request *req, const char *arg
 	for (i = 0; a && i < d->state.n_mappings; i++) {
 		const struct mapping *mp = d->state.mappings[i];
 
-		if (!ctr || strcmp(mp->m.container, ctr) == 0)
-			(void)json_array_append_new(a, mapping_to_json(&mp->m));
+		json_t *o, *stats;
+
+		if (ctr && strcmp(mp->m.container, ctr) != 0)
+			continue;
+		o = mapping_to_json(&mp->m);
+		stats = proxy_sup_stats(d, mp);
+		if (o && stats)
+			(void)json_object_set_new(o, "stats", stats);
+		else
+			json_decref(stats);
+		(void)json_array_append_new(a, o);
 	}
 	if (q && *q)
 		evhttp_clear_headers(&kv);

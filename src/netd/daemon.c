@@ -64,6 +64,7 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	d->state.lock_fd = d->state.dir_fd = d->state.networks_fd = d->state.endpoints_fd = -1;
 	d->state.ports_fd = -1;
 	d->listen_fd = -1;
+	d->proxy.ctl_fd = d->proxy.stats_fd = -1;
 	(void)signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
 	if (!d->base)
@@ -82,6 +83,7 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	r = fw_open(&d->fw, d->cfg.nft_table, e);
 	if (r < 0)
 		return r;
+	d->fw.loopback_dnat = d->cfg.userland_proxy == PROXY_MODE_NEVER;
 	r = dir_mkdir_p(d->cfg.run_dir, 0755, e);
 	if (r < 0)
 		return r;
@@ -109,6 +111,9 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	if (r < 0)
 		return r;
 	ops_ports_hold_all(d);
+	r = proxy_sup_start(d, e);
+	if (r < 0)
+		return r;
 	return api_start(d, e);
 }
 
@@ -133,6 +138,7 @@ int daemon_run(struct daemon *d)
 void daemon_done(struct daemon *d)
 {
 	api_stop(d);
+	proxy_sup_stop(d);
 	monitor_stop(d);
 	if (d->sig_term)
 		event_free(d->sig_term);

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 #include <sys/un.h>
 
 #include <event2/event.h>
@@ -19,6 +20,8 @@
 #include <netd/log.h>
 #include <netd/model.h>
 #include <netd/netns.h>
+#include <netd/portindex.h>
+#include <netd/proxy_proto.h>
 
 /* bounds on what users can make netd hold */
 #define NETD_MAX_NETWORKS 1024
@@ -32,6 +35,13 @@
 #define NETD_DEFAULT_NETWORK "netd"
 #define NETD_DEFAULT_BRIDGE "netd0"
 
+/* --userland-proxy: what netd-proxy relays */
+enum proxy_mode {
+	PROXY_MODE_AUTO, /* what NAT cannot carry: loopback, IPv6 to IPv4-only containers */
+	PROXY_MODE_ALWAYS, /* everything: no DNAT for published ports */
+	PROXY_MODE_NEVER, /* nothing: no worker, loopback DNAT'd (route_localnet) */
+};
+
 struct config {
 	char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char state_dir[PATH_MAX];
@@ -43,6 +53,12 @@ struct config {
 	unsigned int pool_len;
 	char nft_table[FW_TABLE_NAME_MAX];
 	bool cleanup;
+	enum proxy_mode userland_proxy;
+	char proxy_path[PATH_MAX];
+	unsigned int proxy_workers;
+	unsigned int proxy_max_conns;
+	unsigned int proxy_max_conns_per_port;
+	unsigned int proxy_udp_timeout_s;
 };
 
 /**
@@ -65,11 +81,39 @@ struct network {
  * @m:		what is published (persisted)
  * @fds:	sockets holding the host ports (-1 where nothing could be held)
  * @n_fds:	entries of @fds
+ * @slot:	its counters in the userland proxy's table, when @has_slot
  */
 struct mapping {
 	struct port_mapping m;
 	int *fds;
 	size_t n_fds;
+	uint32_t slot;
+	bool has_slot;
+};
+
+/**
+ * struct proxy_sup - the userland proxy worker as netd supervises it
+ * @path:	netd-proxy executable
+ * @pid:	the worker, 0 while none runs
+ * @ctl_fd:	netd's end of the control socket, -1 while none runs
+ * @stats_fd:	shared memory of PROXY_MAX_SLOTS counters
+ * @stats:	its mapping
+ * @slot_used:	bitmap of the slots mappings hold
+ * @restarts:	restarts since @window_start
+ */
+struct proxy_sup {
+	char path[PATH_MAX];
+	pid_t pid;
+	int ctl_fd;
+	struct event *ctl_ev;
+	struct event *sigchld;
+	struct event *restart_ev;
+	int stats_fd;
+	struct proxy_stats *stats;
+	uint8_t *slot_used;
+	uint32_t next_slot;
+	unsigned int restarts;
+	time_t window_start;
 };
 
 struct state {
@@ -87,6 +131,7 @@ struct state {
 	struct mapping **mappings;
 	size_t n_mappings;
 	size_t cap_mappings;
+	struct portindex ports; /* the host ports of @mappings, for clash checks */
 };
 
 struct daemon {
@@ -107,6 +152,7 @@ struct daemon {
 	struct event *fw_ev;
 	struct event *fw_timer;
 	struct netns_id self_ns;
+	struct proxy_sup proxy;
 	int exit_code;
 };
 
@@ -115,6 +161,7 @@ int state_open(struct state *st, const char *dir, struct netd_error *e);
 void state_close(struct state *st);
 struct network *state_network(struct state *st, const char *name);
 struct endpoint_spec *state_endpoint(struct state *st, const char *container, const char *network);
+const struct mapping *state_mapping_clash(const struct state *st, const struct portspec *s);
 int state_network_add(struct state *st, struct network *n, struct netd_error *e);
 int state_network_remove(struct state *st, struct network *n, struct netd_error *e);
 int state_endpoint_add(struct state *st, struct endpoint_spec *ep, struct netd_error *e);
@@ -155,6 +202,16 @@ int ops_port_unpublish(struct daemon *d, const char *container, const struct por
 void ops_ports_forget_endpoint(struct daemon *d, const struct endpoint_spec *ep);
 void ops_ports_hold_all(struct daemon *d);
 int ops_ports_fw(struct daemon *d, struct fw_port **ret, size_t *ret_n, struct netd_error *e);
+
+/* proxy_sup.c */
+int proxy_mode_parse(const char *s, enum proxy_mode *ret);
+const char *proxy_mode_name(enum proxy_mode m);
+int proxy_sup_start(struct daemon *d, struct netd_error *e);
+int proxy_sup_slot(struct daemon *d, struct mapping *mp);
+void proxy_sup_add(struct daemon *d, const struct mapping *mp);
+void proxy_sup_del(struct daemon *d, struct mapping *mp);
+json_t *proxy_sup_stats(const struct daemon *d, const struct mapping *mp);
+void proxy_sup_stop(struct daemon *d);
 
 /* reconcile.c */
 int reconcile_run(struct daemon *d, struct netd_error *e);

@@ -27,6 +27,12 @@ static void usage(FILE *f)
 		"  --subnet-size N        prefix length carved from the pool (default 24)\n"
 		"  --socket-group GROUP   also allow this group on the socket (mode 0660)\n"
 		"  --nft-table NAME       netd's nftables table in family inet (default netd)\n"
+		"  --userland-proxy MODE  auto (default): relay what NAT cannot carry (loopback);\n"
+		"                         always: relay everything, no DNAT; never: no proxy\n"
+		"  --proxy-workers N      relay threads of netd-proxy (default: one per CPU, >= 2)\n"
+		"  --proxy-max-conns N    proxied TCP connections open at once (default 16384)\n"
+		"  --proxy-max-conns-per-port N  to one published port (default 4096)\n"
+		"  --proxy-udp-timeout S  idle UDP flows end after S seconds (default 30)\n"
 		"  --cleanup              remove netd's nftables table and exit\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n");
@@ -43,6 +49,11 @@ enum {
 	OPT_SOCKET_GROUP,
 	OPT_NFT_TABLE,
 	OPT_CLEANUP,
+	OPT_USERLAND_PROXY,
+	OPT_PROXY_WORKERS,
+	OPT_PROXY_MAX_CONNS,
+	OPT_PROXY_MAX_CONNS_PER_PORT,
+	OPT_PROXY_UDP_TIMEOUT,
 };
 
 static int parse_options(int argc, char **argv, struct config *cfg)
@@ -58,11 +69,18 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		{ "socket-group", required_argument, NULL, OPT_SOCKET_GROUP },
 		{ "nft-table", required_argument, NULL, OPT_NFT_TABLE },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+		{ "userland-proxy", required_argument, NULL, OPT_USERLAND_PROXY },
+		{ "proxy-workers", required_argument, NULL, OPT_PROXY_WORKERS },
+		{ "proxy-max-conns", required_argument, NULL, OPT_PROXY_MAX_CONNS },
+		{ "proxy-max-conns-per-port", required_argument, NULL,
+		  OPT_PROXY_MAX_CONNS_PER_PORT },
+		{ "proxy-udp-timeout", required_argument, NULL, OPT_PROXY_UDP_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool socket_set = false;
+	int option_index = 0;
 	enum log_level level;
 	struct group *g;
 	int c;
@@ -73,7 +91,11 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 	(void)cidr_parse_subnet("172.30.0.0/16", &cfg->default_subnet);
 	(void)cidr_parse_subnet("10.89.0.0/16", &cfg->pool);
 	cfg->pool_len = 24;
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	cfg->userland_proxy = PROXY_MODE_AUTO;
+	cfg->proxy_max_conns = 16384;
+	cfg->proxy_max_conns_per_port = 4096;
+	cfg->proxy_udp_timeout_s = 30;
+	while ((c = getopt_long(argc, argv, "hV", opts, &option_index)) != -1) {
 		switch (c) {
 		case OPT_SOCKET:
 			if (strlen(optarg) >= sizeof(cfg->socket_path) || optarg[0] == '\0') {
@@ -152,6 +174,37 @@ static int parse_options(int argc, char **argv, struct config *cfg)
 		case OPT_CLEANUP:
 			cfg->cleanup = true;
 			break;
+		case OPT_USERLAND_PROXY:
+			if (proxy_mode_parse(optarg, &cfg->userland_proxy) < 0) {
+				(void)fprintf(
+					stderr,
+					"netd: invalid --userland-proxy '%s': use auto, always or never\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case OPT_PROXY_WORKERS:
+		case OPT_PROXY_MAX_CONNS:
+		case OPT_PROXY_MAX_CONNS_PER_PORT:
+		case OPT_PROXY_UDP_TIMEOUT: {
+			unsigned int v;
+
+			if (parse_uint(optarg, c == OPT_PROXY_WORKERS ? 64 : 1u << 24, &v) < 0 ||
+			    v == 0) {
+				(void)fprintf(stderr, "netd: invalid number '%s' for --%s\n",
+					      optarg, opts[option_index].name);
+				return 2;
+			}
+			if (c == OPT_PROXY_WORKERS)
+				cfg->proxy_workers = v;
+			else if (c == OPT_PROXY_MAX_CONNS)
+				cfg->proxy_max_conns = v;
+			else if (c == OPT_PROXY_MAX_CONNS_PER_PORT)
+				cfg->proxy_max_conns_per_port = v;
+			else
+				cfg->proxy_udp_timeout_s = v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return -1;

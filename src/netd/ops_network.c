@@ -101,7 +101,8 @@ static int check_subnet(struct daemon *d, const char *what, const struct cidr *c
 }
 
 /**
- * ops_forwarding_ensure() - turn on IP forwarding in netd's netns when @n needs it
+ * ops_forwarding_ensure() - turn on IP forwarding in netd's netns when @n needs it (and
+ * route_localnet on its bridge when loopback is DNAT'd)
  * @d:		daemon
  * @n:		network
  * @e:		error context
@@ -117,6 +118,19 @@ int ops_forwarding_ensure(struct daemon *d, const struct network *n, struct netd
 	r = sysctl_write("/proc/sys/net/ipv4/ip_forward", "1", e);
 	if (r < 0)
 		return r;
+	{
+		char path[128];
+
+		/*
+		 * without the proxy, 127.0.0.1 is DNAT'd: the bridge must route loopback
+		 * sources; with it, it must not (a mode switched back turns it off again)
+		 */
+		(void)snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
+			       n->spec.bridge);
+		r = sysctl_write(path, d->cfg.userland_proxy == PROXY_MODE_NEVER ? "1" : "0", e);
+		if (r < 0)
+			return r;
+	}
 	if (n->spec.has_v6)
 		return sysctl_write("/proc/sys/net/ipv6/conf/all/forwarding", "1", e);
 	return 0;

@@ -47,13 +47,18 @@ static struct endpoint_spec *first_endpoint(struct daemon *d, const char *contai
 	return NULL;
 }
 
-/* the map elements of a mapping: one per family it reaches the container on */
-static size_t mapping_fw(const struct port_mapping *m, const struct endpoint_spec *ep,
-			 struct fw_port out[2])
+/*
+ * the map elements of a mapping: one per family it reaches the container on; none when the
+ * userland proxy relays everything
+ */
+static size_t mapping_fw(const struct daemon *d, const struct port_mapping *m,
+			 const struct endpoint_spec *ep, struct fw_port out[2])
 {
 	bool v4, v6;
 	size_t n = 0;
 
+	if (d->cfg.userland_proxy == PROXY_MODE_ALWAYS)
+		return 0;
 	spec_families(&m->spec, &v4, &v6);
 	if (v4 && ep->has_ip4)
 		out[n++] = (struct fw_port){
@@ -89,7 +94,7 @@ static void close_fds(int *fds, size_t n)
 }
 
 /* bind every host port of the mapping in each family; a random port is picked by the first */
-static int hold_once(struct mapping *mp, struct netd_error *e)
+static int hold_once(struct daemon *d, struct mapping *mp, struct netd_error *e)
 {
 	struct portspec *s = &mp->m.spec;
 	const struct ipaddr *addr = s->has_host_ip && !is_any(&s->host_ip) ? &s->host_ip : NULL;
@@ -111,8 +116,9 @@ static int hold_once(struct mapping *mp, struct netd_error *e)
 
 			if ((family == AF_INET && !v4) || (family == AF_INET6 && !v6))
 				continue;
-			r = portbind_hold(family, addr, ipproto[s->proto], want, &mp->fds[n], &got,
-					  e);
+			r = portbind_hold(family, addr, ipproto[s->proto], want,
+					  d->cfg.userland_proxy != PROXY_MODE_NEVER, &mp->fds[n],
+					  &got, e);
 			if (r == -EAFNOSUPPORT && !s->has_host_ip) {
 				r = 0; /* a host without IPv6 publishes on IPv4 alone */
 				continue;
@@ -138,13 +144,13 @@ static int hold_once(struct mapping *mp, struct netd_error *e)
 	return 0;
 }
 
-static int hold(struct mapping *mp, struct netd_error *e)
+static int hold(struct daemon *d, struct mapping *mp, struct netd_error *e)
 {
 	bool random = mp->m.spec.host_port == 0;
 	int tries, r;
 
 	for (tries = 0; tries < RANDOM_PORT_TRIES; tries++) {
-		r = hold_once(mp, e);
+		r = hold_once(d, mp, e);
 		if (r != -EADDRINUSE || !random)
 			return r;
 		/* the port picked in one family was taken in the other: pick again */
@@ -172,16 +178,6 @@ static void forget_udp_flows(const struct portspec *s, const struct fw_port *fwp
 			log_debug("%d conntrack entries of %u/udp removed", r,
 				  (unsigned int)s->host_port);
 	}
-}
-
-static const struct mapping *conflicting(struct daemon *d, const struct portspec *s)
-{
-	size_t i;
-
-	for (i = 0; i < d->state.n_mappings; i++)
-		if (portspec_overlaps(&d->state.mappings[i]->m.spec, s))
-			return d->state.mappings[i];
-	return NULL;
 }
 
 /**
@@ -226,10 +222,14 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 			e, EINVAL,
 			"container '%s' has no IPv6 address on '%s' to publish an IPv6 host address to",
 			q->container, ep->network);
+	if (q->proxy_protocol && d->cfg.userland_proxy == PROXY_MODE_NEVER)
+		return err_set(
+			e, EINVAL,
+			"the PROXY protocol header is sent by the userland proxy, which netd runs without (--userland-proxy=never)");
 	if (d->state.n_mappings >= NETD_MAX_MAPPINGS)
 		return err_set(e, ENOSPC, "too many published ports (at most %d)",
 			       NETD_MAX_MAPPINGS);
-	other = conflicting(d, &q->spec);
+	other = state_mapping_clash(&d->state, &q->spec);
 	if (other) {
 		(void)portspec_format(&other->m.spec, spec, sizeof(spec));
 		return err_set(e, EADDRINUSE,
@@ -242,10 +242,11 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 	STRLCPY(mp->m.container, ep->container);
 	STRLCPY(mp->m.network, ep->network);
 	mp->m.spec = q->spec;
-	r = hold(mp, e);
+	mp->m.proxy_protocol = q->proxy_protocol;
+	r = hold(d, mp, e);
 	if (r < 0)
 		goto fail;
-	nfw = mapping_fw(&mp->m, ep, fwp);
+	nfw = mapping_fw(d, &mp->m, ep, fwp);
 	r = fw_ports_add(&d->fw, fwp, nfw, e);
 	if (r < 0)
 		goto fail;
@@ -259,6 +260,9 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 	}
 	if (mp->m.spec.proto == PORTSPEC_UDP)
 		forget_udp_flows(&mp->m.spec, fwp, nfw);
+	/* slots are as many as mappings may be: this cannot run out */
+	if (proxy_sup_slot(d, mp) == 0)
+		proxy_sup_add(d, mp);
 	if (ret)
 		*ret = mp;
 	return 0;
@@ -273,10 +277,14 @@ static void forget(struct daemon *d, struct mapping *mp)
 	struct netd_error e = NETD_ERROR_INIT;
 	struct port_mapping m = mp->m;
 	struct fw_port fwp[2];
-	size_t nfw = ep ? mapping_fw(&m, ep, fwp) : 0;
+	size_t nfw = ep ? mapping_fw(d, &m, ep, fwp) : 0;
 
+	/* the worker lets go of the sockets first, so the port is free when this returns */
+	proxy_sup_del(d, mp);
 	if (state_mapping_remove(&d->state, mp, &e) < 0) {
 		log_warn("%s, ignoring", e.msg);
+		if (proxy_sup_slot(d, mp) == 0)
+			proxy_sup_add(d, mp);
 		return;
 	}
 	if (nfw && fw_ports_del(&d->fw, fwp, nfw, &e) < 0)
@@ -356,9 +364,12 @@ void ops_ports_forget_endpoint(struct daemon *d, const struct endpoint_spec *ep)
 		if (strcmp(mp->m.container, ep->container) != 0 ||
 		    strcmp(mp->m.network, ep->network) != 0)
 			continue;
-		k = mapping_fw(&mp->m, ep, fwp + n);
+		k = mapping_fw(d, &mp->m, ep, fwp + n);
+		proxy_sup_del(d, mp);
 		if (state_mapping_remove(&d->state, mp, &e) < 0) {
 			log_warn("%s, ignoring", e.msg);
+			if (proxy_sup_slot(d, mp) == 0)
+				proxy_sup_add(d, mp);
 			continue;
 		}
 		n += k;
@@ -392,7 +403,7 @@ void ops_ports_hold_all(struct daemon *d)
 
 		if (mp->n_fds)
 			continue;
-		if (hold(mp, &e) < 0)
+		if (hold(d, mp, &e) < 0)
 			log_warn("published port of '%s': %s, ignoring", mp->m.container, e.msg);
 	}
 }
@@ -419,7 +430,7 @@ int ops_ports_fw(struct daemon *d, struct fw_port **ret, size_t *ret_n, struct n
 			state_endpoint(&d->state, mp->m.container, mp->m.network);
 
 		if (ep)
-			n += mapping_fw(&mp->m, ep, all + n);
+			n += mapping_fw(d, &mp->m, ep, all + n);
 	}
 	*ret = all;
 	*ret_n = n;

@@ -398,12 +398,29 @@ int state_mapping_add(struct state *st, struct mapping *mp, struct netd_error *e
 	r = mapping_file(&mp->m, file, sizeof(file));
 	if (r < 0)
 		return err_set(e, r, "port mapping file name");
+	r = portindex_add(&st->ports, &mp->m.spec, mp);
+	if (r < 0)
+		return err_set(e, r, "index port mapping");
 	j = mapping_to_json(&mp->m);
 	r = write_json(st->ports_fd, file, j, e);
-	if (r < 0)
+	if (r < 0) {
+		portindex_remove(&st->ports, &mp->m.spec, mp);
 		return err_wrap(e, "save port mapping of '%s'", mp->m.container);
+	}
 	insert_mapping(st, mp);
 	return 0;
+}
+
+/**
+ * state_mapping_clash() - a published mapping whose host ports clash with @s
+ * @st:		state
+ * @s:		spec to publish
+ *
+ * Return: the mapping (see portspec_overlaps()), or NULL
+ */
+const struct mapping *state_mapping_clash(const struct state *st, const struct portspec *s)
+{
+	return portindex_find(&st->ports, s);
 }
 
 /**
@@ -426,6 +443,7 @@ int state_mapping_remove(struct state *st, struct mapping *mp, struct netd_error
 	r = file_remove(st->ports_fd, file, e);
 	if (r < 0 && r != -ENOENT)
 		return err_wrap(e, "forget port mapping of '%s'", mp->m.container);
+	portindex_remove(&st->ports, &mp->m.spec, mp);
 	for (i = 0; i < st->n_mappings; i++) {
 		if (st->mappings[i] == mp) {
 			memmove(&st->mappings[i], &st->mappings[i + 1],
@@ -507,6 +525,11 @@ static int load_mapping(struct state *st, const json_t *j, const char *file, str
 			    mp->m.network);
 	if (r == 0)
 		r = grow((void ***)&st->mappings, st->n_mappings, &st->cap_mappings);
+	if (r == 0) {
+		r = portindex_add(&st->ports, &mp->m.spec, mp);
+		if (r < 0)
+			r = err_set(e, -r, "index port mapping");
+	}
 	if (r < 0) {
 		mapping_free(mp);
 		return r;
@@ -615,6 +638,7 @@ void state_close(struct state *st)
 {
 	size_t i;
 
+	portindex_done(&st->ports);
 	for (i = 0; i < st->n_mappings; i++)
 		mapping_free(st->mappings[i]);
 	free(st->mappings);

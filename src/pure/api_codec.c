@@ -296,7 +296,8 @@ int portspec_decode(const char *what, const char *s, struct portspec *ret, struc
  * @e:		error context
  *
  * Fields: container and spec (required), network (the endpoint to publish to, default the
- * container's first).
+ * container's first), proxy_protocol (boolean, TCP only: the userland proxy prepends a PROXY
+ * protocol v2 header).
  *
  * Return: 0 or -EINVAL
  */
@@ -307,13 +308,13 @@ int publish_request_decode(const char *body, size_t len, struct publish_request 
 	struct publish_request q = { 0 };
 	_cleanup_json_ json_t *j = NULL;
 	json_error_t jerr;
-	int r;
+	int r, pp = 0;
 
 	r = json_parse_object(body, len, &j, e);
 	if (r < 0)
 		return r;
-	if (json_unpack_ex(j, &jerr, 0, "{s:s, s:s, s?s !}", "container", &ctr, "spec", &spec,
-			   "network", &net) < 0)
+	if (json_unpack_ex(j, &jerr, 0, "{s:s, s:s, s?s, s?b !}", "container", &ctr, "spec", &spec,
+			   "network", &net, "proxy_protocol", &pp) < 0)
 		return err_set(e, EINVAL, "invalid publish request: %s", jerr.text);
 	r = check_name("container name", ctr, e);
 	if (r < 0)
@@ -328,6 +329,9 @@ int publish_request_decode(const char *body, size_t len, struct publish_request 
 	r = portspec_decode("port spec", spec, &q.spec, e);
 	if (r < 0)
 		return r;
+	if (pp && q.spec.proto != PORTSPEC_TCP)
+		return err_set(e, EINVAL, "the PROXY protocol header is for TCP ports only");
+	q.proxy_protocol = pp;
 	*ret = q;
 	return 0;
 }
