@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <netd/codec.h>
 #include <netd/conntrack.h>
@@ -16,6 +17,9 @@
 
 /* a random host port that turns out taken in the other family is tried again this often */
 #define RANDOM_PORT_TRIES 16
+/* a port in use at start is tried again this often, this far apart */
+#define HOLD_AGAIN_ROUNDS 20
+#define HOLD_AGAIN_MS 50
 
 static const uint8_t ipproto[PORTSPEC_PROTO_MAX] = {
 	[PORTSPEC_TCP] = IPPROTO_TCP,
@@ -391,20 +395,42 @@ void ops_ports_forget_endpoint(struct daemon *d, const struct endpoint_spec *ep)
  * ops_ports_hold_all() - after a start, hold every published host port again
  * @d:		daemon
  *
- * A port something else took while netd was away cannot be held; NAT still carries it.
+ * A port in use may still be held by the previous netd's proxy worker, which dies with it a
+ * moment later: ports in use are tried again for up to a second.  A port something else took
+ * while netd was away cannot be held; NAT still carries it.
  */
 void ops_ports_hold_all(struct daemon *d)
 {
-	size_t i;
+	_cleanup_free_ struct mapping **busy = calloc(d->state.n_mappings + 1, sizeof(*busy));
+	size_t i, n_busy = 0, round;
 
-	for (i = 0; i < d->state.n_mappings; i++) {
-		struct mapping *mp = d->state.mappings[i];
-		struct netd_error e = NETD_ERROR_INIT;
+	if (!busy) {
+		log_warn("hold the published ports: out of memory, ignoring");
+		return;
+	}
+	for (i = 0; i < d->state.n_mappings; i++)
+		if (!d->state.mappings[i]->n_fds)
+			busy[n_busy++] = d->state.mappings[i];
+	for (round = 0; n_busy && round < HOLD_AGAIN_ROUNDS; round++) {
+		size_t left = 0;
 
-		if (mp->n_fds)
-			continue;
-		if (hold(d, mp, &e) < 0)
-			log_warn("published port of '%s': %s, ignoring", mp->m.container, e.msg);
+		if (round)
+			(void)usleep(HOLD_AGAIN_MS * 1000);
+		for (i = 0; i < n_busy; i++) {
+			struct mapping *mp = busy[i];
+			struct netd_error e = NETD_ERROR_INIT;
+			int r;
+
+			free(mp->fds);
+			mp->fds = NULL;
+			r = hold(d, mp, &e);
+			if (r == -EADDRINUSE && round + 1 < HOLD_AGAIN_ROUNDS)
+				busy[left++] = mp;
+			else if (r < 0)
+				log_warn("published port of '%s': %s, ignoring", mp->m.container,
+					 e.msg);
+		}
+		n_busy = left;
 	}
 }
 

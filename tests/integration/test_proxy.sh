@@ -247,4 +247,9 @@ PPID4=$(proxy_pid)
 netd_kill9
 wait_for "the worker dies with netd" 20 sh -c "! kill -0 $PPID4" || true
 check_fails "netd killed: its worker died with it" kill -0 "$PPID4"
+log_lines=$(wc -l <"$T/netd.log")
+netd_start
+check_eq "netd back at once: loopback is served again" c1 "$(get http://127.0.0.1:8080/)"
+check_eq "and UDP" "ping 172.30.0.1" "$(echo ping | socat -t 2 -T 2 - UDP:127.0.0.1:5353)"
+check_fails "no port was lost" sh -c "tail -n +$((log_lines + 1)) '$T/netd.log' | grep -q \"published port of 'c1'\""
 finish
