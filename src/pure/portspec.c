@@ -149,10 +149,10 @@ static int host_ip_parse(const char *s, size_t start, size_t end, int family, st
  * which may be empty ("127.0.0.1::80", like ":80" or "80", gets a free host port for each
  * container port).  Ports are 1..65535 in plain decimal; a range's END is >= its start; a
  * host range must be as long as the container range.  PROTO is "tcp" (default), "udp" or
- * "sctp".
+ * "sctp", in any case ("80/TCP", as Docker lowercases it).
  *
  * Refused although Docker takes them: an IPv6 HOSTIP without brackets, an IPv4 one in
- * brackets, an IPv4-mapped IPv6 one, port 0, leading zeros, uppercase or empty PROTO ("80/"),
+ * brackets, an IPv4-mapped IPv6 one, port 0, leading zeros, an empty PROTO ("80/"),
  * and a host range with a single container port ("8000-8010:80", which Docker reads as "any
  * free port in 8000-8010").  Input of PORTSPEC_STRLEN bytes or more is refused.
  *

@@ -462,6 +462,258 @@ static void test_codec_endpoint_from_json_refuses(void **state)
 	}
 }
 
+/* the spec of a fixture, which must parse */
+static struct portspec spec_of(const char *s)
+{
+	struct portspec p;
+
+	if (portspec_parse(s, &p, NULL) < 0)
+		fail_msg("fixture port spec '%s' does not parse", s);
+	return p;
+}
+
+static void assert_portspec_equal(const struct portspec *a, const struct portspec *b)
+{
+	assert_int_equal(a->has_host_ip, b->has_host_ip);
+	if (a->has_host_ip)
+		assert_true(ipaddr_equal(&a->host_ip, &b->host_ip));
+	assert_int_equal(a->host_port, b->host_port);
+	assert_int_equal(a->host_port_end, b->host_port_end);
+	assert_int_equal(a->ctr_port, b->ctr_port);
+	assert_int_equal(a->ctr_port_end, b->ctr_port_end);
+	assert_int_equal(a->proto, b->proto);
+}
+
+/* @p printed in canonical form is @want */
+static void assert_portspec_is(const struct portspec *p, const char *want)
+{
+	char buf[PORTSPEC_STRLEN];
+
+	assert_int_equal(portspec_format(p, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, want);
+}
+
+static void assert_json_int(const json_t *o, const char *key, json_int_t want)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		fail_msg("key '%s' is not an integer", key);
+	assert_int_equal(json_integer_value(v), want);
+}
+
+static void test_codec_mapping_round_trip(void **state)
+{
+	static const struct {
+		const char *container, *network, *spec;
+		bool proxy_protocol;
+		/* what mapping_to_json() writes */
+		const char *want_spec, *want_proto, *want_host_ip;
+		unsigned int host_port, host_port_end, ctr_port, ctr_port_end;
+	} cases[] = {
+		/* TCP, every address, without and with the PROXY header */
+		{ "web", "netd", "8080:80", false, "8080:80/tcp", "tcp", NULL, 8080, 8080, 80, 80 },
+		{ "web", "netd", "8443:443/tcp", true, "8443:443/tcp", "tcp", NULL, 8443, 8443, 443,
+		  443 },
+		/* UDP and SCTP */
+		{ "dns", "back", "53:53/udp", false, "53:53/udp", "udp", NULL, 53, 53, 53, 53 },
+		{ "s", "netd", "9:9/sctp", false, "9:9/sctp", "sctp", NULL, 9, 9, 9, 9 },
+		/* IPv4-bound */
+		{ "web", "netd", "127.0.0.1:8080:80", true, "127.0.0.1:8080:80/tcp", "tcp",
+		  "127.0.0.1", 8080, 8080, 80, 80 },
+		{ "web", "netd", "0.0.0.0:80:80/udp", false, "0.0.0.0:80:80/udp", "udp", "0.0.0.0",
+		  80, 80, 80, 80 },
+		/* IPv6-bound */
+		{ "web", "netd", "[::1]:8443:443", true, "[::1]:8443:443/tcp", "tcp", "::1", 8443,
+		  8443, 443, 443 },
+		{ "dns", "dual", "[fd00::1]:5353:53/udp", false, "[fd00::1]:5353:53/udp", "udp",
+		  "fd00::1", 5353, 5353, 53, 53 },
+		/* ranges */
+		{ "r", "netd", "8000-8010:9000-9010", true, "8000-8010:9000-9010/tcp", "tcp", NULL,
+		  8000, 8010, 9000, 9010 },
+		{ "r", "netd", "[::]:7000-7002:7000-7002/udp", false,
+		  "[::]:7000-7002:7000-7002/udp", "udp", "::", 7000, 7002, 7000, 7002 },
+		/* edges: longest names, extreme ports */
+		{ NAME63, NAME63, "65535:1", true, "65535:1/tcp", "tcp", NULL, 65535, 65535, 1, 1 },
+		{ "a", "b", "1-65535:1-65535/sctp", false, "1-65535:1-65535/sctp", "sctp", NULL, 1,
+		  65535, 1, 65535 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct netd_error e = NETD_ERROR_INIT;
+		struct port_mapping m, back;
+		_cleanup_json_ json_t *j = NULL, *reloaded = NULL, *again = NULL;
+		_cleanup_free_ char *text = NULL;
+		size_t keys = 8;
+		int r;
+
+		memset(&m, 0, sizeof(m));
+		STRLCPY(m.container, cases[i].container);
+		STRLCPY(m.network, cases[i].network);
+		m.spec = spec_of(cases[i].spec);
+		m.proxy_protocol = cases[i].proxy_protocol;
+
+		j = mapping_to_json(&m);
+		assert_non_null(j);
+		assert_json_string(j, "container", cases[i].container);
+		assert_json_string(j, "network", cases[i].network);
+		assert_json_string(j, "spec", cases[i].want_spec);
+		assert_json_string(j, "proto", cases[i].want_proto);
+		if (cases[i].want_host_ip) {
+			assert_json_string(j, "host_ip", cases[i].want_host_ip);
+			keys++;
+		} else {
+			assert_null(json_object_get(j, "host_ip"));
+		}
+		assert_json_int(j, "host_port", cases[i].host_port);
+		assert_json_int(j, "host_port_end", cases[i].host_port_end);
+		assert_json_int(j, "container_port", cases[i].ctr_port);
+		assert_json_int(j, "container_port_end", cases[i].ctr_port_end);
+		/* "proxy_protocol" is there only when true */
+		if (cases[i].proxy_protocol) {
+			assert_true(json_is_true(json_object_get(j, "proxy_protocol")));
+			keys++;
+		} else {
+			assert_null(json_object_get(j, "proxy_protocol"));
+		}
+		assert_int_equal(json_object_size(j), keys);
+
+		/* through the text form, as persisted */
+		text = json_dumps(j, JSON_COMPACT);
+		assert_non_null(text);
+		reloaded = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+		assert_non_null(reloaded);
+		memset(&back, 0x5a, sizeof(back));
+		r = mapping_from_json(reloaded, &back, &e);
+		if (r < 0)
+			fail_msg("mapping_from_json(%s) = %d: %s", text, r, e.msg);
+		assert_string_equal(back.container, m.container);
+		assert_string_equal(back.network, m.network);
+		assert_portspec_equal(&back.spec, &m.spec);
+		assert_int_equal(back.proxy_protocol, m.proxy_protocol);
+
+		again = mapping_to_json(&back);
+		assert_non_null(again);
+		assert_true(json_equal(again, j));
+	}
+}
+
+static const char map_base[] =
+	"{\"container\":\"web\",\"network\":\"netd\",\"spec\":\"8080:80/tcp\",\"proto\":\"tcp\","
+	"\"host_port\":8080,\"host_port_end\":8080,\"container_port\":80,"
+	"\"container_port_end\":80,\"proxy_protocol\":true}";
+
+static void test_codec_mapping_from_json(void **state)
+{
+	static const struct {
+		struct patch patch;
+		const char *want_spec;
+		bool want_proxy_protocol;
+	} valid[] = {
+		{ { NULL, NULL }, "8080:80/tcp", true },
+		{ { "proxy_protocol", NULL }, "8080:80/tcp", false },
+		{ { "proxy_protocol", "false" }, "8080:80/tcp", false },
+		/* the PROXY header is for TCP only: dropped on any other protocol */
+		{ { "spec", "\"8080:80/udp\"" }, "8080:80/udp", false },
+		{ { "spec", "\"[::1]:53:53/udp\"" }, "[::1]:53:53/udp", false },
+		{ { "spec", "\"8080:80/sctp\"" }, "8080:80/sctp", false },
+		/* a spec not in canonical form still reads */
+		{ { "spec", "\"8080:80\"" }, "8080:80/tcp", true },
+		{ { "spec", "\"127.0.0.1:8000-8001:80-81/TCP\"" },
+		  "127.0.0.1:8000-8001:80-81/tcp",
+		  true },
+		/* "spec" is the truth: the other port fields are not read */
+		{ { "proto", "\"udp\"" }, "8080:80/tcp", true },
+		{ { "host_port", "1" }, "8080:80/tcp", true },
+		{ { "container_port", NULL }, "8080:80/tcp", true },
+		{ { "host_ip", "\"10.0.0.1\"" }, "8080:80/tcp", true },
+	};
+	static const struct {
+		struct patch patch;
+		const char *substr;
+	} cases[] = {
+		/* names */
+		{ { "container", NULL }, "port mapping: " },
+		{ { "container", "5" }, "port mapping: " },
+		{ { "container", "null" }, "port mapping: " },
+		{ { "container", "\"\"" }, "invalid container or network name" },
+		{ { "container", "\"a b\"" }, "invalid container or network name" },
+		{ { "container", "\"-web\"" }, "invalid container or network name" },
+		{ { "container", "\"" NAME64 "\"" }, "invalid container or network name" },
+		{ { "network", NULL }, "port mapping: " },
+		{ { "network", "\"\"" }, "invalid container or network name" },
+		{ { "network", "\"-x\"" }, "invalid container or network name" },
+		{ { "network", "\"" NAME64 "\"" }, "invalid container or network name" },
+		/* spec: missing, not a string, host port 0, unparsable */
+		{ { "spec", NULL }, "port mapping: " },
+		{ { "spec", "8080" }, "port mapping: " },
+		{ { "spec", "null" }, "port mapping: " },
+		{ { "spec", "\"80\"" }, "invalid spec '80'" },
+		{ { "spec", "\"80/udp\"" }, "invalid spec '80/udp'" },
+		{ { "spec", "\":80\"" }, "invalid spec ':80'" },
+		{ { "spec", "\"127.0.0.1::80\"" }, "invalid spec '127.0.0.1::80'" },
+		{ { "spec", "\"[::1]::80/udp\"" }, "invalid spec '[::1]::80/udp'" },
+		{ { "spec", "\"8000-8010\"" }, "invalid spec '8000-8010'" },
+		{ { "spec", "\"\"" }, "invalid spec ''" },
+		{ { "spec", "\"garbage\"" }, "invalid spec 'garbage'" },
+		{ { "spec", "\"0:80\"" }, "invalid spec '0:80'" },
+		{ { "spec", "\"8080:80:80\"" }, "invalid spec '8080:80:80'" },
+		{ { "spec", "\"8080:80/icmp\"" }, "invalid spec '8080:80/icmp'" },
+		{ { "spec", "\"8000-8010:80\"" }, "invalid spec '8000-8010:80'" },
+		{ { "spec", "\"::1:8080:80\"" }, "invalid spec '::1:8080:80'" },
+		/* proxy_protocol: a boolean or absent */
+		{ { "proxy_protocol", "\"yes\"" }, "port mapping: " },
+		{ { "proxy_protocol", "1" }, "port mapping: " },
+		{ { "proxy_protocol", "null" }, "port mapping: " },
+	};
+	static const char *const not_objects[] = { "[]", "\"web\"", "null", "42" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(valid); i++) {
+		struct netd_error e = NETD_ERROR_INIT;
+		_cleanup_json_ json_t *j = patched(map_base, &valid[i].patch);
+		struct port_mapping m;
+		int r;
+
+		memset(&m, 0x5a, sizeof(m));
+		r = mapping_from_json(j, &m, &e);
+		if (r < 0)
+			fail_msg("valid mapping with %s=%s refused: %s",
+				 str_or_null(valid[i].patch.key), str_or_null(valid[i].patch.value),
+				 e.msg);
+		assert_string_equal(m.container, "web");
+		assert_string_equal(m.network, "netd");
+		assert_portspec_is(&m.spec, valid[i].want_spec);
+		assert_int_equal(m.proxy_protocol, valid[i].want_proxy_protocol);
+	}
+	for (i = 0; i < ARRAY_SIZE(cases) + ARRAY_SIZE(not_objects); i++) {
+		struct netd_error e = NETD_ERROR_INIT;
+		_cleanup_json_ json_t *j = NULL;
+		struct port_mapping m, sentinel;
+		const char *substr = "port mapping";
+		char what[512];
+
+		if (i < ARRAY_SIZE(cases)) {
+			j = patched(map_base, &cases[i].patch);
+			substr = cases[i].substr;
+			(void)snprintf(what, sizeof(what), "mapping with %s=%s", cases[i].patch.key,
+				       str_or_null(cases[i].patch.value));
+		} else {
+			const char *text = not_objects[i - ARRAY_SIZE(cases)];
+
+			j = json_loads(text, JSON_DECODE_ANY, NULL);
+			assert_non_null(j);
+			(void)snprintf(what, sizeof(what), "mapping %s", text);
+		}
+		memset(&m, 0x5a, sizeof(m));
+		memcpy(&sentinel, &m, sizeof(m));
+		assert_einval(mapping_from_json(j, &m, &e), &e, what, substr);
+		/* *ret is written only on success */
+		assert_memory_equal(&m, &sentinel, sizeof(m));
+	}
+}
+
 /* a request body: @len 0 means strlen(@body), unless @zero_len */
 struct body {
 	const char *text;
@@ -871,6 +1123,221 @@ static void test_codec_attach_request_errors(void **state)
 	}
 }
 
+static void test_codec_publish_request_valid(void **state)
+{
+	static const struct {
+		struct body body;
+		const char *container, *network, *spec;
+		bool proxy_protocol;
+	} cases[] = {
+		/* defaults: network empty (the container's first), no PROXY header */
+		{ { "{\"container\":\"c1\",\"spec\":\"8080:80\"}" },
+		  "c1",
+		  "",
+		  "8080:80/tcp",
+		  false },
+		{ { "{\"container\":\"c1\",\"network\":\"back\",\"spec\":\"8080:80\"}" },
+		  "c1",
+		  "back",
+		  "8080:80/tcp",
+		  false },
+		/* the PROXY header on TCP, written or default, and in any case */
+		{ { "{\"container\":\"c1\",\"spec\":\"8080:80/tcp\",\"proxy_protocol\":true}" },
+		  "c1",
+		  "",
+		  "8080:80/tcp",
+		  true },
+		{ { "{\"container\":\"c1\",\"spec\":\"443\",\"proxy_protocol\":true}" },
+		  "c1",
+		  "",
+		  "443/tcp",
+		  true },
+		{ { "{\"container\":\"c1\",\"spec\":\"8080:80/TCP\",\"proxy_protocol\":true}" },
+		  "c1",
+		  "",
+		  "8080:80/tcp",
+		  true },
+		{ { "{\"container\":\"c1\",\"spec\":\"8080:80\",\"proxy_protocol\":false}" },
+		  "c1",
+		  "",
+		  "8080:80/tcp",
+		  false },
+		/* false is fine on UDP and SCTP */
+		{ { "{\"container\":\"c1\",\"spec\":\"53:53/udp\",\"proxy_protocol\":false}" },
+		  "c1",
+		  "",
+		  "53:53/udp",
+		  false },
+		{ { "{\"container\":\"c1\",\"spec\":\"9/sctp\",\"proxy_protocol\":false}" },
+		  "c1",
+		  "",
+		  "9/sctp",
+		  false },
+		/* host addresses */
+		{ { "{\"container\":\"c1\",\"spec\":\"[::1]:8080:80\",\"proxy_protocol\":true}" },
+		  "c1",
+		  "",
+		  "[::1]:8080:80/tcp",
+		  true },
+		{ { "{\"container\":\"c1\",\"spec\":\"[fd00::1]::53/udp\"}" },
+		  "c1",
+		  "",
+		  "[fd00::1]::53/udp",
+		  false },
+		{ { "{\"container\":\"c1\",\"spec\":\"127.0.0.1:8080:80\"}" },
+		  "c1",
+		  "",
+		  "127.0.0.1:8080:80/tcp",
+		  false },
+		/* ranges, with and without host ports */
+		{ { "{\"container\":\"c1\",\"spec\":\"8000-8010:9000-9010\",\"proxy_protocol\":true}" },
+		  "c1",
+		  "",
+		  "8000-8010:9000-9010/tcp",
+		  true },
+		{ { "{\"container\":\"c1\",\"spec\":\"7000-7002/udp\"}" },
+		  "c1",
+		  "",
+		  "7000-7002/udp",
+		  false },
+		/* longest names, key order and whitespace, only @len bytes read */
+		{ { "{\"container\":\"" NAME63 "\",\"network\":\"" NAME63 "\",\"spec\":\"1\"}" },
+		  NAME63,
+		  NAME63,
+		  "1/tcp",
+		  false },
+		{ { " {\n\"proxy_protocol\" : true, \"spec\" : \"80\" ,\"container\":\"x\" }\n" },
+		  "x",
+		  "",
+		  "80/tcp",
+		  true },
+		{ { "{\"container\":\"a\",\"spec\":\"80\"}trailing garbage", 29 },
+		  "a",
+		  "",
+		  "80/tcp",
+		  false },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct netd_error e = NETD_ERROR_INIT;
+		struct publish_request q;
+		int r;
+
+		memset(&q, 0x5a, sizeof(q));
+		r = publish_request_decode(cases[i].body.text, body_len(&cases[i].body), &q, &e);
+		if (r < 0)
+			fail_msg("publish_request_decode(%s) = %d: %s", cases[i].body.text, r,
+				 e.msg);
+		assert_int_equal(r, 0);
+		assert_string_equal(q.container, cases[i].container);
+		assert_string_equal(q.network, cases[i].network);
+		assert_portspec_is(&q.spec, cases[i].spec);
+		assert_int_equal(q.proxy_protocol, cases[i].proxy_protocol);
+	}
+}
+
+static void test_codec_publish_request_errors(void **state)
+{
+	static const struct bad_body cases[] = {
+		{ { "{\"container\":\"a\",\"container\":\"b\",\"spec\":\"80\"}" }, "duplicate" },
+		/* unknown fields */
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxy\":true}" }, "proxy" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxyProtocol\":true}" },
+		  "proxyProtocol" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"ports\":[\"80\"]}" }, "ports" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"pid\":1}" },
+		  "invalid publish request" },
+		/* container */
+		{ { "{}" }, "invalid publish request" },
+		{ { "{\"spec\":\"80\"}" }, "container" },
+		{ { "{\"network\":\"n\",\"spec\":\"80\"}" }, "invalid publish request" },
+		{ { "{\"container\":5,\"spec\":\"80\"}" }, "invalid publish request" },
+		{ { "{\"container\":null,\"spec\":\"80\"}" }, "invalid publish request" },
+		{ { "{\"container\":\"web server\",\"spec\":\"80\"}" },
+		  "invalid container name 'web server'" },
+		{ { "{\"container\":\"-web\",\"spec\":\"80\"}" }, "invalid container name '-web'" },
+		{ { "{\"container\":\"\",\"spec\":\"80\"}" }, "invalid container name" },
+		{ { "{\"container\":\"" NAME64 "\",\"spec\":\"80\"}" }, "longer than 63" },
+		/* network */
+		{ { "{\"container\":\"a\",\"network\":\"-x\",\"spec\":\"80\"}" },
+		  "invalid network name '-x'" },
+		{ { "{\"container\":\"a\",\"network\":\"my net\",\"spec\":\"80\"}" },
+		  "invalid network name 'my net'" },
+		{ { "{\"container\":\"a\",\"network\":\"\",\"spec\":\"80\"}" },
+		  "invalid network name" },
+		{ { "{\"container\":\"a\",\"network\":\"" NAME64 "\",\"spec\":\"80\"}" },
+		  "longer than 63" },
+		{ { "{\"container\":\"a\",\"network\":null,\"spec\":\"80\"}" },
+		  "invalid publish request" },
+		{ { "{\"container\":\"a\",\"network\":7,\"spec\":\"80\"}" },
+		  "invalid publish request" },
+		/* spec */
+		{ { "{\"container\":\"a\"}" }, "spec" },
+		{ { "{\"container\":\"a\",\"network\":\"n\"}" }, "invalid publish request" },
+		{ { "{\"container\":\"a\",\"spec\":80}" }, "invalid publish request" },
+		{ { "{\"container\":\"a\",\"spec\":null}" }, "invalid publish request" },
+		{ { "{\"container\":\"a\",\"spec\":[\"80\"]}" }, "invalid publish request" },
+		{ { "{\"container\":\"a\",\"spec\":\"\"}" },
+		  "invalid port spec '' at character 1" },
+		{ { "{\"container\":\"a\",\"spec\":\"8080:8o\"}" },
+		  "invalid port spec '8080:8o' at character 7" },
+		{ { "{\"container\":\"a\",\"spec\":\"80:80:80\"}" },
+		  "invalid port spec '80:80:80'" },
+		{ { "{\"container\":\"a\",\"spec\":\"0\"}" }, "invalid port spec '0'" },
+		{ { "{\"container\":\"a\",\"spec\":\"65536\"}" }, "invalid port spec '65536'" },
+		{ { "{\"container\":\"a\",\"spec\":\"80/icmp\"}" }, "invalid port spec '80/icmp'" },
+		{ { "{\"container\":\"a\",\"spec\":\"80/\"}" }, "invalid port spec '80/'" },
+		{ { "{\"container\":\"a\",\"spec\":\"::1:8080:80\"}" },
+		  "invalid port spec '::1:8080:80'" },
+		{ { "{\"container\":\"a\",\"spec\":\"8000-8010:80\"}" },
+		  "invalid port spec '8000-8010:80'" },
+		{ { "{\"container\":\"a\",\"spec\":\"8000-8010:80\"}" },
+		  "expected [HOSTIP:][HOSTPORT[-END]:]CTRPORT[-END][/tcp|udp|sctp]" },
+		/* proxy_protocol: a boolean */
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxy_protocol\":\"yes\"}" },
+		  "invalid publish request" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxy_protocol\":\"yes\"}" },
+		  "true or false" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxy_protocol\":1}" },
+		  "true or false" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxy_protocol\":0}" },
+		  "true or false" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxy_protocol\":\"true\"}" },
+		  "true or false" },
+		{ { "{\"container\":\"a\",\"spec\":\"80\",\"proxy_protocol\":null}" },
+		  "true or false" },
+		/* and for TCP only */
+		{ { "{\"container\":\"a\",\"spec\":\"53/udp\",\"proxy_protocol\":true}" },
+		  "TCP ports only" },
+		{ { "{\"container\":\"a\",\"spec\":\"8080:80/udp\",\"proxy_protocol\":true}" },
+		  "TCP ports only" },
+		{ { "{\"container\":\"a\",\"spec\":\"[::1]:53:53/UDP\",\"proxy_protocol\":true}" },
+		  "TCP ports only" },
+		{ { "{\"container\":\"a\",\"spec\":\"9:9/sctp\",\"proxy_protocol\":true}" },
+		  "TCP ports only" },
+		{ { "{\"container\":\"a\",\"spec\":\"7000-7002/sctp\",\"proxy_protocol\":true}" },
+		  "TCP ports only" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(common_bad_bodies) + ARRAY_SIZE(cases); i++) {
+		const struct bad_body *c = i < ARRAY_SIZE(common_bad_bodies) ?
+						   &common_bad_bodies[i] :
+						   &cases[i - ARRAY_SIZE(common_bad_bodies)];
+		struct netd_error e = NETD_ERROR_INIT;
+		struct publish_request q, sentinel;
+		int r;
+
+		memset(&q, 0x5a, sizeof(q));
+		memcpy(&sentinel, &q, sizeof(q));
+		r = publish_request_decode(c->body.text, body_len(&c->body), &q, &e);
+		assert_einval(r, &e, str_or_null(c->body.text), c->substr);
+		/* *ret is written only on success */
+		assert_memory_equal(&q, &sentinel, sizeof(q));
+	}
+}
+
 static void test_codec_error_to_json(void **state)
 {
 	static const struct {
@@ -949,10 +1416,14 @@ int main(void)
 		cmocka_unit_test(test_codec_endpoint_round_trip),
 		cmocka_unit_test(test_codec_network_from_json_refuses),
 		cmocka_unit_test(test_codec_endpoint_from_json_refuses),
+		cmocka_unit_test(test_codec_mapping_round_trip),
+		cmocka_unit_test(test_codec_mapping_from_json),
 		cmocka_unit_test(test_codec_network_request_valid),
 		cmocka_unit_test(test_codec_network_request_errors),
 		cmocka_unit_test(test_codec_attach_request_valid),
 		cmocka_unit_test(test_codec_attach_request_errors),
+		cmocka_unit_test(test_codec_publish_request_valid),
+		cmocka_unit_test(test_codec_publish_request_errors),
 		cmocka_unit_test(test_codec_error_to_json),
 		cmocka_unit_test(test_codec_json_parse_object),
 	};

@@ -33,10 +33,10 @@ static void test_proxy_header_v4_tcp(void **state)
 	struct sockaddr_in src = v4("192.0.2.7", 40000), dst = v4("127.0.0.1", 8080);
 	static const unsigned char want[] = {
 		0x21, 0x11, 0x00, 0x0c, /* v2 PROXY, TCP over IPv4, 12 bytes */
-		192,  0,    2,	  7,	/* source address */
-		127,  0,    0,	  1,	/* destination address */
-		0x9c, 0x40,		/* 40000 */
-		0x1f, 0x90,		/* 8080 */
+		192,  0,    2,	  7, /* source address */
+		127,  0,    0,	  1, /* destination address */
+		0x9c, 0x40, /* 40000 */
+		0x1f, 0x90, /* 8080 */
 	};
 	unsigned char buf[PROXY_HEADER_MAX];
 
@@ -76,20 +76,20 @@ static void test_proxy_header_invalid(void **state)
 	unsigned char buf[PROXY_HEADER_MAX];
 
 	/* families differ */
-	assert_int_equal(proxy_header_v2((struct sockaddr *)&a, (struct sockaddr *)&b,
-					 IPPROTO_TCP, buf, sizeof(buf)),
+	assert_int_equal(proxy_header_v2((struct sockaddr *)&a, (struct sockaddr *)&b, IPPROTO_TCP,
+					 buf, sizeof(buf)),
 			 -EINVAL);
 	assert_int_equal(proxy_header_v2(&unknown, &unknown, IPPROTO_TCP, buf, sizeof(buf)),
 			 -EINVAL);
-	assert_int_equal(proxy_header_v2((struct sockaddr *)&a, (struct sockaddr *)&a,
-					 IPPROTO_SCTP, buf, sizeof(buf)),
+	assert_int_equal(proxy_header_v2((struct sockaddr *)&a, (struct sockaddr *)&a, IPPROTO_SCTP,
+					 buf, sizeof(buf)),
 			 -EINVAL);
 	/* too small a buffer, by one byte */
-	assert_int_equal(proxy_header_v2((struct sockaddr *)&a, (struct sockaddr *)&a,
-					 IPPROTO_TCP, buf, 27),
+	assert_int_equal(proxy_header_v2((struct sockaddr *)&a, (struct sockaddr *)&a, IPPROTO_TCP,
+					 buf, 27),
 			 -ENOBUFS);
-	assert_int_equal(proxy_header_v2((struct sockaddr *)&b, (struct sockaddr *)&b,
-					 IPPROTO_TCP, buf, 51),
+	assert_int_equal(proxy_header_v2((struct sockaddr *)&b, (struct sockaddr *)&b, IPPROTO_TCP,
+					 buf, 51),
 			 -ENOBUFS);
 }
 
