@@ -122,13 +122,25 @@ struct flow {
 	struct flow *free_next;
 };
 
+/* where a TCP connection accepted on a listener goes: copied, the listener may go first */
+struct relay_to {
+	uint32_t slot;
+	uint32_t flags;
+	union sockaddr_any target;
+	socklen_t target_len;
+};
+
 enum command_type {
 	CMD_DROP, /* take the listener out of this worker */
+	CMD_CONN, /* relay a connection another worker accepted */
 };
 
 struct command {
 	enum command_type type;
 	struct listener *l;
+	int fd;
+	union sockaddr_any peer;
+	struct relay_to to;
 	struct command *next;
 };
 
@@ -147,6 +159,7 @@ struct worker {
 	enum obj_kind timer_kind;
 	int timer_fd;
 	uint64_t now_ms;
+	unsigned int n_conns; /* atomic: TCP connections this worker relays */
 	struct conn *q_head, *q_tail;
 	struct conn *dead_conns;
 	/* UDP flows */
@@ -176,12 +189,16 @@ struct proxy {
 int worker_start(struct proxy *px, struct worker *w, unsigned int index);
 int worker_add_listener(struct worker *w, struct listener *l);
 int worker_command(struct worker *w, enum command_type type, struct listener *l);
+int worker_hand_conn(struct worker *w, int fd, const union sockaddr_any *peer,
+		     const struct relay_to *to);
 uint64_t now_ms(void);
 void worker_log_limit(struct worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void proxy_deleted(struct proxy *px, uint32_t slot);
 
 /* tcp.c */
 void tcp_accept(struct worker *w, struct listener *l);
+void tcp_start(struct worker *w, const struct relay_to *to, int cfd,
+	       const union sockaddr_any *peer);
 void tcp_event(struct worker *w, struct side *s, uint32_t events);
 void tcp_expire(struct worker *w);
 void tcp_free_dead(struct worker *w);

@@ -20,12 +20,16 @@
 
 #include "proxy.h"
 
-/* bytes one direction may hold in its pipe: the pipe's default size */
-#define PIPE_BYTES (64 * 1024)
+/*
+ * Bytes one direction may hold in its pipe: four times the default, which a bulk transfer
+ * moves with a quarter of the splices.  Pipes count against the user's pipe quota
+ * (fs.pipe-user-pages-soft, 64 MiB): 256 of these fit, and the pool keeps few.
+ */
+#define PIPE_BYTES (256 * 1024)
 /* empty pipes a worker keeps for the next connection */
-#define PIPE_POOL_MAX 64
+#define PIPE_POOL_MAX 16
 /* connections accepted per wakeup, so one busy port does not starve the others */
-#define ACCEPT_BUDGET 64
+#define ACCEPT_BUDGET 16
 
 static int pipe_get(struct worker *w, int p[2])
 {
@@ -35,7 +39,11 @@ static int pipe_get(struct worker *w, int p[2])
 		p[1] = w->pipes[w->n_pipes][1];
 		return 0;
 	}
-	return RET_NERRNO(pipe2(p, O_CLOEXEC | O_NONBLOCK));
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	/* fewer, larger splices; refused past the user's pipe quota, then the default stays */
+	(void)fcntl(p[1], F_SETPIPE_SZ, PIPE_BYTES);
+	return 0;
 }
 
 static void pipe_put(struct worker *w, int p[2])
@@ -109,6 +117,7 @@ static void conn_close(struct worker *w, struct conn *c, bool reset)
 		pipe_put(w, c->down.pipe);
 	STAT_SUB(w->px, c->slot, conns_current, 1);
 	__atomic_sub_fetch(&w->px->n_conns, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&w->n_conns, 1, __ATOMIC_RELAXED);
 	c->free_next = w->dead_conns;
 	w->dead_conns = c;
 }
@@ -168,8 +177,14 @@ static int pump(struct worker *w, struct conn *c, struct dir *d, int src, int ds
 			}
 		}
 		if (d->eof && !d->in_pipe && !d->shut) {
-			/* half-close: the receiver sees EOF and may still answer */
-			(void)shutdown(dst, SHUT_WR);
+			const struct dir *other = up ? &c->down : &c->up;
+
+			/*
+			 * half-close: the receiver sees EOF and may still answer; when this is
+			 * the last direction to end, the close that follows sends the FIN
+			 */
+			if (!other->shut)
+				(void)shutdown(dst, SHUT_WR);
 			d->shut = true;
 		}
 		if (!progress)
@@ -286,8 +301,14 @@ static bool over_limit(struct worker *w, struct listener *l)
 	return false;
 }
 
-static void start_conn(struct worker *w, struct listener *l, int cfd,
-		       const union sockaddr_any *peer)
+/**
+ * tcp_start() - relay a connection accepted on a published port: connect to the container
+ * @w:		the worker that relays it
+ * @to:		where it goes
+ * @cfd:	the client's socket, taken
+ * @peer:	the client's address
+ */
+void tcp_start(struct worker *w, const struct relay_to *to, int cfd, const union sockaddr_any *peer)
 {
 	struct proxy *px = w->px;
 	union sockaddr_any local;
@@ -295,15 +316,10 @@ static void start_conn(struct worker *w, struct listener *l, int cfd,
 	struct conn *c;
 	int sfd, r;
 
-	if (over_limit(w, l)) {
-		STAT_ADD(px, l->slot, refused, 1);
-		refuse(cfd);
-		return;
-	}
 	c = calloc(1, sizeof(*c));
-	sfd = socket(l->target.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	sfd = socket(to->target.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (!c || sfd < 0) {
-		log_warn("slot %u: new connection: %s", l->slot, strerror(c ? errno : ENOMEM));
+		log_warn("slot %u: new connection: %s", to->slot, strerror(c ? errno : ENOMEM));
 		free(c);
 		if (sfd >= 0)
 			(void)close(sfd);
@@ -313,23 +329,24 @@ static void start_conn(struct worker *w, struct listener *l, int cfd,
 	c->client = (struct side){ .kind = OBJ_SIDE, .fd = cfd, .c = c };
 	c->server = (struct side){ .kind = OBJ_SIDE, .fd = sfd, .c = c };
 	c->up.pipe[0] = c->up.pipe[1] = c->down.pipe[0] = c->down.pipe[1] = -1;
-	c->slot = l->slot;
-	if ((l->flags & PROXY_F_PROXY_PROTOCOL) && getsockname(cfd, &local.sa, &len) == 0) {
+	c->slot = to->slot;
+	if ((to->flags & PROXY_F_PROXY_PROTOCOL) && getsockname(cfd, &local.sa, &len) == 0) {
 		r = proxy_header_v2(&peer->sa, &local.sa, IPPROTO_TCP, c->hdr, sizeof(c->hdr));
 		c->hdr_len = r > 0 ? r : 0;
 	}
-	r = connect(sfd, &l->target.sa, l->target_len);
+	r = connect(sfd, &to->target.sa, to->target_len);
 	if ((r < 0 && errno != EINPROGRESS) || add_side(w, &c->client) < 0 ||
 	    add_side(w, &c->server) < 0) {
-		log_debug("slot %u: connect to the container: %s", l->slot, strerror(errno));
+		log_debug("slot %u: connect to the container: %s", to->slot, strerror(errno));
 		refuse(cfd);
 		(void)close(sfd);
 		free(c);
 		return;
 	}
 	__atomic_add_fetch(&px->n_conns, 1, __ATOMIC_RELAXED);
-	STAT_ADD(px, l->slot, conns_current, 1);
-	STAT_ADD(px, l->slot, conns_total, 1);
+	__atomic_add_fetch(&w->n_conns, 1, __ATOMIC_RELAXED);
+	STAT_ADD(px, to->slot, conns_current, 1);
+	STAT_ADD(px, to->slot, conns_total, 1);
 	/* even an immediate connect is completed from the server's first EPOLLOUT */
 	c->connecting = true;
 	c->deadline_ms = w->now_ms + px->cfg.connect_timeout_ms;
@@ -339,6 +356,27 @@ static void start_conn(struct worker *w, struct listener *l, int cfd,
 	else
 		w->q_head = c;
 	w->q_tail = c;
+}
+
+/*
+ * The worker that relays a new connection.  The kernel wakes the same worker for every
+ * connection while it waits first (EPOLLEXCLUSIVE): four iperf3 streams all landed on one
+ * thread.  A worker relaying two connections more than the least busy one hands new ones over.
+ */
+static struct worker *least_busy(struct worker *w)
+{
+	struct proxy *px = w->px;
+	unsigned int mine = __atomic_load_n(&w->n_conns, __ATOMIC_RELAXED), best = mine, i, n;
+	struct worker *to = w;
+
+	for (i = 0; i < px->cfg.workers; i++) {
+		n = __atomic_load_n(&px->workers[i].n_conns, __ATOMIC_RELAXED);
+		if (n < best) {
+			best = n;
+			to = &px->workers[i];
+		}
+	}
+	return best + 1 < mine ? to : w;
 }
 
 /**
@@ -351,8 +389,10 @@ void tcp_accept(struct worker *w, struct listener *l)
 	int i;
 
 	for (i = 0; i < ACCEPT_BUDGET; i++) {
+		struct relay_to to = { .slot = l->slot, .flags = l->flags };
 		union sockaddr_any peer;
 		socklen_t len = sizeof(peer);
+		struct worker *relay;
 		int fd = accept4(l->fd, &peer.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -363,6 +403,15 @@ void tcp_accept(struct worker *w, struct listener *l)
 				log_warn("accept on slot %u: %s", l->slot, strerror(errno));
 			return;
 		}
-		start_conn(w, l, fd, &peer);
+		if (over_limit(w, l)) {
+			STAT_ADD(w->px, l->slot, refused, 1);
+			refuse(fd);
+			continue;
+		}
+		memcpy(&to.target, &l->target, sizeof(to.target));
+		to.target_len = l->target_len;
+		relay = least_busy(w);
+		if (relay == w || worker_hand_conn(relay, fd, &peer, &to) < 0)
+			tcp_start(w, &to, fd, &peer);
 	}
 }

@@ -77,23 +77,12 @@ int worker_add_listener(struct worker *w, struct listener *l)
 	return RET_NERRNO(epoll_ctl(w->epfd, EPOLL_CTL_ADD, l->fd, &ev));
 }
 
-/**
- * worker_command() - queue a command for @w and wake it (main thread)
- * @w:		worker
- * @type:	command
- * @l:		listener it is about
- *
- * Return: 0 or -ENOMEM
- */
-int worker_command(struct worker *w, enum command_type type, struct listener *l)
+/* queue a command for @w and wake it; the worker runs it at the end of its batch */
+static int queue(struct worker *w, struct command *c)
 {
-	struct command *c = calloc(1, sizeof(*c)), **pp;
+	struct command **pp;
 	uint64_t one = 1;
 
-	if (!c)
-		return -ENOMEM;
-	c->type = type;
-	c->l = l;
 	(void)pthread_mutex_lock(&w->lock);
 	for (pp = &w->cmds; *pp; pp = &(*pp)->next)
 		;
@@ -102,6 +91,48 @@ int worker_command(struct worker *w, enum command_type type, struct listener *l)
 	if (write(w->cmd_fd, &one, sizeof(one)) < 0)
 		log_warn("wake worker %u: %s", w->index, strerror(errno));
 	return 0;
+}
+
+/**
+ * worker_command() - queue a command about a listener for @w and wake it (main thread)
+ * @w:		worker
+ * @type:	command
+ * @l:		listener it is about
+ *
+ * Return: 0 or -ENOMEM
+ */
+int worker_command(struct worker *w, enum command_type type, struct listener *l)
+{
+	struct command *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->type = type;
+	c->l = l;
+	return queue(w, c);
+}
+
+/**
+ * worker_hand_conn() - give an accepted connection to another worker (any thread)
+ * @w:		the worker to relay it
+ * @fd:		the client's socket, taken on success
+ * @peer:	its address
+ * @to:		where it goes
+ *
+ * Return: 0 or -ENOMEM
+ */
+int worker_hand_conn(struct worker *w, int fd, const union sockaddr_any *peer,
+		     const struct relay_to *to)
+{
+	struct command *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->type = CMD_CONN;
+	c->fd = fd;
+	c->peer = *peer;
+	c->to = *to;
+	return queue(w, c);
 }
 
 static void release_listener(struct worker *w, struct listener *l)
@@ -136,6 +167,8 @@ static void run_commands(struct worker *w)
 		next = c->next;
 		if (c->type == CMD_DROP)
 			release_listener(w, c->l);
+		else if (c->type == CMD_CONN)
+			tcp_start(w, &c->to, c->fd, &c->peer);
 		free(c);
 	}
 }
