@@ -43,7 +43,7 @@ bg_in_c1() {
 }
 get() { curl -s -g -m 3 "$1"; }
 
-netd_start --proxy-max-conns-per-port "$PER_PORT"
+netd_start --proxy-max-conns-per-port "$PER_PORT" --proxy-udp-timeout 1
 ctr_start c1
 netctl attach c1 --netns "$T/ns/c1" >/dev/null || hard_error "attach c1"
 httpd_start
@@ -106,6 +106,8 @@ check_eq "UDP echo over 127.0.0.1 (the answer comes from the published address)"
     "$(echo ping | socat -t 2 -T 2 - UDP:127.0.0.1:5353)"
 check_eq "UDP echo over [::1]" "ping 172.30.0.1" "$(echo ping | socat -t 2 -T 2 - 'UDP6:[::1]:5353')"
 check_eq "the UDP flows are counted" 2 "$(stat_of c1 5353:53/udp connections_total)"
+check "idle UDP flows end after --proxy-udp-timeout (1 s)" \
+    wait_for "UDP flows expired" 30 stat_is c1 5353:53/udp connections 0
 
 # ---- the PROXY protocol v2 header ------------------------------------------------------------
 bg_in_c1 socat -u TCP-LISTEN:7002,reuseaddr OPEN:"$T/pp.bin",creat,trunc
