@@ -250,8 +250,25 @@ netd_kill9
 wait_for "the worker dies with netd" 20 sh -c "! kill -0 $PPID4" || true
 check_fails "netd killed: its worker died with it" kill -0 "$PPID4"
 log_lines=$(wc -l <"$T/netd.log")
-netd_start
+netd_start --proxy-max-conns 2
 check_eq "netd back at once: loopback is served again" c1 "$(get http://127.0.0.1:8080/)"
 check_eq "and UDP" "ping 172.30.0.1" "$(echo ping | socat -t 2 -T 2 - UDP:127.0.0.1:5353)"
 check_fails "no port was lost" sh -c "tail -n +$((log_lines + 1)) '$T/netd.log' | grep -q \"published port of 'c1'\""
+
+# ---- the global connection limit (--proxy-max-conns 2) -----------------------------------------
+python3 - >"$T/flood2.out" 2>&1 <<'PY' &
+import socket, time
+held = [socket.create_connection(("127.0.0.1", 7010), timeout=3) for _ in range(2)]
+time.sleep(5)
+PY
+FLOOD=$!
+wait_for "2 connections open through the proxy" 50 stat_is c1 7010:7010/tcp connections 2
+check "over the global limit, a connection to another port is refused" \
+    sh -c "curl -s -m 3 http://127.0.0.1:8080/; test \$? != 0"
+check_eq "counted on that port" 1 "$(stat_of c1 8080:80/tcp refused)"
+check "the global limit is logged" grep -q "connection limit reached (2 open)" "$T/netd.log"
+kill "$FLOOD" 2>/dev/null
+wait "$FLOOD" 2>/dev/null
+wait_for "the held connections closed" 50 stat_is c1 7010:7010/tcp connections 0
+check_eq "below the limit again, it is served" c1 "$(get http://127.0.0.1:8080/)"
 finish
