@@ -49,22 +49,25 @@ int proxy_header_v2(const struct sockaddr *src, const struct sockaddr *dst, int 
 				  (proto == IPPROTO_TCP ? PP2_STREAM : PP2_DGRAM));
 	buf[14] = 0;
 	buf[15] = (unsigned char)addr_len;
+	/* copies, not casts: a struct sockaddr is only 2-byte aligned */
 	if (src->sa_family == AF_INET) {
-		const struct sockaddr_in *s = (const struct sockaddr_in *)src;
-		const struct sockaddr_in *d = (const struct sockaddr_in *)dst;
+		struct sockaddr_in s, d;
 
-		memcpy(p, &s->sin_addr, 4);
-		memcpy(p + 4, &d->sin_addr, 4);
-		memcpy(p + 8, &s->sin_port, 2);
-		memcpy(p + 10, &d->sin_port, 2);
+		memcpy(&s, src, sizeof(s));
+		memcpy(&d, dst, sizeof(d));
+		memcpy(p, &s.sin_addr, 4);
+		memcpy(p + 4, &d.sin_addr, 4);
+		memcpy(p + 8, &s.sin_port, 2);
+		memcpy(p + 10, &d.sin_port, 2);
 	} else {
-		const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)src;
-		const struct sockaddr_in6 *d = (const struct sockaddr_in6 *)dst;
+		struct sockaddr_in6 s, d;
 
-		memcpy(p, &s->sin6_addr, 16);
-		memcpy(p + 16, &d->sin6_addr, 16);
-		memcpy(p + 32, &s->sin6_port, 2);
-		memcpy(p + 34, &d->sin6_port, 2);
+		memcpy(&s, src, sizeof(s));
+		memcpy(&d, dst, sizeof(d));
+		memcpy(p, &s.sin6_addr, 16);
+		memcpy(p + 16, &d.sin6_addr, 16);
+		memcpy(p + 32, &s.sin6_port, 2);
+		memcpy(p + 34, &d.sin6_port, 2);
 	}
 	return (int)(16 + addr_len);
 }
