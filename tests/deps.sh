@@ -8,7 +8,7 @@ pkgs=(
     libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libevent-dev libjansson-dev
     libcurl4-openssl-dev libcmocka-dev
     iproute2 iputils-ping curl util-linux busybox-static jq nftables socat python3
-    runc crun
+    runc crun containernetworking-plugins
 )
 
 missing=()
