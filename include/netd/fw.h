@@ -69,6 +69,8 @@ struct fw_network {
  * @host_port_end: last host port (== @host_port for one port)
  * @target:	the container's address
  * @ctr_port:	first container port; the range has the host range's length
+ * @loopback:	DNAT 127.0.0.0/8 to it too: nobody holds the port for the userland proxy (a
+ *		runtime that binds published ports itself, as podman does); IPv4 only
  */
 struct fw_port {
 	int family;
@@ -79,6 +81,7 @@ struct fw_port {
 	uint16_t host_port_end;
 	struct ipaddr target;
 	uint16_t ctr_port;
+	bool loopback;
 };
 
 /* what fw_event_read() reports about netd's table in a batch of notifications */

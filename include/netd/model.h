@@ -77,24 +77,29 @@ struct endpoint_spec {
  * @network:	network of the endpoint the traffic goes to
  * @spec:	what was published, host port resolved (never 0 here)
  * @proxy_protocol: the userland proxy sends a PROXY protocol v2 header first (TCP only)
+ * @unheld:	netd does not bind the host port ("hold_host_port": false): the runtime holds
+ *		it (podman); 127.0.0.1 then reaches it by NAT, not the userland proxy
  */
 struct port_mapping {
 	char container[NAME_MAX_LEN + 1];
 	char network[NAME_MAX_LEN + 1];
 	struct portspec spec;
 	bool proxy_protocol;
+	bool unheld;
 };
 
 /**
  * struct publish_request - POST /v1/ports, validated
  * @network:	endpoint's network, or empty for the container's first one
  * @proxy_protocol: see struct port_mapping
+ * @unheld:	see struct port_mapping
  */
 struct publish_request {
 	char container[NAME_MAX_LEN + 1];
 	char network[NAME_MAX_LEN + 1];
 	struct portspec spec;
 	bool proxy_protocol;
+	bool unheld;
 };
 
 /**
@@ -122,6 +127,7 @@ struct network_request {
  * struct attach_request - POST /v1/endpoints, validated
  * @netns_path:	namespace path, or empty when @pid is set
  * @pid:	process whose network namespace to attach, or 0
+ * @ports_unheld: "hold_host_ports": false: @ports are published without netd binding them
  */
 struct attach_request {
 	char container[NAME_MAX_LEN + 1];
@@ -137,6 +143,7 @@ struct attach_request {
 	uint8_t mac[6];
 	size_t n_ports;
 	struct portspec ports[ATTACH_MAX_PORTS];
+	bool ports_unheld;
 };
 
 #endif /* NETD_MODEL_H */

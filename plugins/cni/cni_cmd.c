@@ -163,13 +163,6 @@ int cni_cmd_add(struct cni_ctx *x, json_t **ret, struct cni_error *ce)
 	size_t i;
 	int r;
 
-	if (c->n_ports && !c->hold_host_ports)
-		return cni_err(
-			ce, CNI_ERR_UNSUPPORTED_FIELD,
-			"publishing without holding the host port is not supported",
-			"\"holdHostPorts\": false needs a netd that can publish a port without "
-			"binding it (the runtime binds it itself, as podman does); this "
-			"netd always binds the host port");
 	/* the runtime's netns path is checked here, so a wrong one is an environment error */
 	r = netns_open(x->env->netns, &ns_fd, NULL, &e);
 	if (r < 0)
@@ -192,6 +185,9 @@ int cni_cmd_add(struct cni_ctx *x, json_t **ret, struct cni_error *ce)
 		for (i = 0; ports && i < c->n_ports; i++)
 			(void)json_array_append_new(ports, json_string(c->ports[i]));
 		(void)json_object_set_new(body, "ports", ports);
+		/* podman binds the host ports itself: netd then only adds the NAT */
+		if (!c->hold_host_ports)
+			(void)json_object_set_new(body, "hold_host_ports", json_false());
 	}
 	r = api(x, "POST", "/v1/endpoints", body, &ep, "cannot attach the container", ce);
 	if (r < 0) {
@@ -200,7 +196,7 @@ int cni_cmd_add(struct cni_ctx *x, json_t **ret, struct cni_error *ce)
 				ce->details + strlen(ce->details),
 				sizeof(ce->details) - strlen(ce->details),
 				" (netd binds each published host port itself: a runtime that "
-				"binds it too, as podman does, needs a netd that can skip it)");
+				"binds it too, as podman does, sets \"holdHostPorts\": false)");
 		return -1;
 	}
 	host = json_string_value(json_object_get(ep, "host_ifname"));

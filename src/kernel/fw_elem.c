@@ -84,7 +84,8 @@ static int add_elem_data(struct nftnl_set *s, const struct concat *key,
 	if (nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key->b, (uint32_t)key->len) < 0 ||
 	    (key_end && nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY_END, key_end->b,
 					   (uint32_t)key_end->len) < 0) ||
-	    nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, data->b, (uint32_t)data->len) < 0) {
+	    (data &&
+	     nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, data->b, (uint32_t)data->len) < 0)) {
 		nftnl_set_elem_free(el);
 		return -ENOMEM;
 	}
@@ -188,10 +189,31 @@ int fw_elems_for_port(const struct fw_port *p, struct nftnl_set *map)
 	return 0;
 }
 
+/**
+ * fw_elems_loopback() - the @lo4 element of a port DNAT'd on loopback too, if it is one
+ * @p:		port
+ * @lo4:	the lo4 set
+ *
+ * Return: 0 or -ENOMEM
+ */
+int fw_elems_loopback(const struct fw_port *p, struct nftnl_set *lo4)
+{
+	struct concat key, key_end;
+	struct fw_port any = *p;
+
+	if (!p->loopback || p->family != AF_INET)
+		return 0;
+	any.has_host_ip = false;
+	port_key(&any, p->host_port, &key);
+	port_key(&any, p->host_port_end, &key_end);
+	return add_elem_data(lo4, &key, &key_end, NULL);
+}
+
 static int ports_elems(struct fw *fw, const struct fw_port *ports, size_t n, bool add,
 		       struct netd_error *e)
 {
-	struct nftnl_set *maps[FW_N_MAPS] = { NULL };
+	/* the eight maps, then lo4 */
+	struct nftnl_set *maps[FW_N_MAPS + 1] = { NULL };
 	struct fw_batch b;
 	size_t i, k;
 	int r;
@@ -199,16 +221,20 @@ static int ports_elems(struct fw *fw, const struct fw_port *ports, size_t n, boo
 	r = fw_batch_begin(fw, &b, e);
 	if (r < 0)
 		return r;
-	for (k = 0; k < FW_N_MAPS; k++) {
-		maps[k] = fw_set_new(fw, fw_port_map_name((unsigned int)k));
+	for (k = 0; k <= FW_N_MAPS; k++) {
+		maps[k] = fw_set_new(fw, k < FW_N_MAPS ? fw_port_map_name((unsigned int)k) :
+							 FW_SET_LO4);
 		if (!maps[k]) {
 			r = err_set(e, ENOMEM, "nftables map");
 			goto out;
 		}
 	}
-	for (i = 0; r == 0 && i < n; i++)
+	for (i = 0; r == 0 && i < n; i++) {
 		r = fw_elems_for_port(&ports[i], maps[fw_port_map_index(&ports[i])]);
-	for (k = 0; r == 0 && k < FW_N_MAPS; k++)
+		if (r == 0)
+			r = fw_elems_loopback(&ports[i], maps[FW_N_MAPS]);
+	}
+	for (k = 0; r == 0 && k <= FW_N_MAPS; k++)
 		r = fw_batch_add_elems(&b, maps[k], add, add ? "publish port" : "unpublish port");
 	if (r < 0) {
 		r = err_set(e, -r, "nftables elements of published ports");
@@ -216,7 +242,7 @@ static int ports_elems(struct fw *fw, const struct fw_port *ports, size_t n, boo
 	}
 	r = fw_batch_commit(&b, e);
 out:
-	for (k = 0; k < FW_N_MAPS; k++)
+	for (k = 0; k <= FW_N_MAPS; k++)
 		if (maps[k])
 			nftnl_set_free(maps[k]);
 	fw_batch_done(&b);

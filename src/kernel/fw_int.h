@@ -14,6 +14,7 @@
 #define FW_SET_MASQ4 "masq4" /* IPv4 subnets masqueraded on the way out */
 #define FW_SET_MASQ6 "masq6" /* IPv6 subnets masqueraded on the way out */
 #define FW_SET_L4PROTOS "l4protos" /* transport protocols with ports: tcp, udp, sctp */
+#define FW_SET_LO4 "lo4" /* proto . port ranges DNAT'd on 127.0.0.0/8 too (unheld ports) */
 
 /*
  * Published ports live in eight maps: per family (PUB_V6), keyed by (proto . port) or, bound
@@ -26,6 +27,7 @@
 #define PUB_SAME 4u
 #define PUB_OUTPUT 8u /* rule variant only: the output chain leaves loopback alone */
 #define PUB_LOOPBACK 16u /* rule variant only: ... except for 127.0.0.0/8 (no userland proxy) */
+#define PUB_LO 32u /* rule variant only: 127.0.0.0/8, for the ports in @lo4 */
 #define FW_N_MAPS 8
 
 /* nft's datatype ids, so that `nft list table` prints the sets readably */
@@ -42,6 +44,7 @@ int fw_elems_l4protos(struct nftnl_set *s);
 unsigned int fw_port_map_index(const struct fw_port *p);
 const char *fw_port_map_name(unsigned int index);
 int fw_elems_for_port(const struct fw_port *p, struct nftnl_set *map);
+int fw_elems_loopback(const struct fw_port *p, struct nftnl_set *lo4);
 int fw_batch_add_elems(struct fw_batch *b, struct nftnl_set *s, bool add, const char *what);
 
 #endif /* NETD_FW_INT_H */

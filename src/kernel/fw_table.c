@@ -274,6 +274,14 @@ static void not_loopback4(struct rb *rb)
 	cmp(rb, NFT_REG_1, NFT_CMP_NEQ, &net, sizeof(net));
 }
 
+static void loopback4(struct rb *rb)
+{
+	uint8_t net = 127;
+
+	payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 16, 1, NFT_REG_1);
+	cmp(rb, NFT_REG_1, NFT_CMP_EQ, &net, sizeof(net));
+}
+
 static void not_loopback6(struct rb *rb)
 {
 	struct in6_addr lo = IN6ADDR_LOOPBACK_INIT;
@@ -295,7 +303,11 @@ static void r_pub(struct rb *rb, unsigned int v)
 	nfproto(rb, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
 	l4_with_ports(rb);
 	/* ::1 cannot leave the host even with DNAT: IPv6 loopback needs the proxy in any case */
-	if (v & PUB_OUTPUT) {
+	if (v & PUB_LO) {
+		loopback4(rb);
+		proto_port(rb, NFT_REG32_00);
+		lookup(rb, NFT_REG32_00, FW_SET_LO4, false);
+	} else if (v & PUB_OUTPUT) {
 		if (v6)
 			not_loopback6(rb);
 		else if (!(v & PUB_LOOPBACK))
@@ -402,27 +414,22 @@ static const struct rule_def forward_rules[] = {
 	}
 
 static const struct rule_def prerouting_rules[] = { PUB_RULES(0) };
-static const struct rule_def output_rules[] = { PUB_RULES(PUB_OUTPUT) };
+/* the ports nobody holds for the proxy (lo4) are DNAT'd on 127.0.0.0/8 as well */
+#define LO_RULES                                                       \
+	{ r_pub, PUB_OUTPUT | PUB_LO | PUB_BOUND },                    \
+		{ r_pub, PUB_OUTPUT | PUB_LO | PUB_BOUND | PUB_SAME }, \
+		{ r_pub, PUB_OUTPUT | PUB_LO },                        \
+	{                                                              \
+		r_pub, PUB_OUTPUT | PUB_LO | PUB_SAME                  \
+	}
+
+static const struct rule_def output_rules[] = { PUB_RULES(PUB_OUTPUT), LO_RULES };
 static const struct rule_def output_rules_loopback[] = { PUB_RULES(PUB_OUTPUT | PUB_LOOPBACK) };
 static const struct rule_def postrouting_rules[] = {
-	{ r_masq, 0 },
-	{ r_masq, PUB_V6 },
-	{ r_hairpin, 0 },
-	{ r_hairpin, PUB_V6 },
-};
-static const struct rule_def postrouting_rules_loopback[] = {
 	{ r_masq, 0 },	       { r_masq, PUB_V6 },     { r_hairpin, 0 },
 	{ r_hairpin, PUB_V6 }, { r_loopback_masq, 0 },
 };
-
-static const struct rule_def input_rules_loopback[] = { { r_loopback_guard, 0 } };
-/* only when loopback is DNAT'd */
-static const struct chain_def input_chain_loopback = { "input",
-						       "filter",
-						       NF_INET_LOCAL_IN,
-						       0,
-						       input_rules_loopback,
-						       ARRAY_SIZE(input_rules_loopback) };
+static const struct rule_def input_rules[] = { { r_loopback_guard, 0 } };
 
 static const struct chain_def chains[] = {
 	{ "prerouting", "nat", NF_INET_PRE_ROUTING, -100, prerouting_rules,
@@ -431,6 +438,7 @@ static const struct chain_def chains[] = {
 	{ "forward", "filter", NF_INET_FORWARD, 0, forward_rules, ARRAY_SIZE(forward_rules) },
 	{ "postrouting", "nat", NF_INET_POST_ROUTING, 100, postrouting_rules,
 	  ARRAY_SIZE(postrouting_rules) },
+	{ "input", "filter", NF_INET_LOCAL_IN, 0, input_rules, ARRAY_SIZE(input_rules) },
 };
 
 struct set_def {
@@ -468,7 +476,7 @@ static const struct set_def maps[FW_N_MAPS] = {
 	{ NULL, KEY_IP6_PORT, PUB_FLAGS, false, FW_TYPE_IPV6_ADDR, 16, { 16, 1, 2 } },
 };
 
-static const struct set_def sets[6] = {
+static const struct set_def sets[7] = {
 	{ FW_SET_BRIDGES, FW_TYPE_IFNAME, IFNAMSIZ, 0, true },
 	/* a hash set takes a concatenated key as it is; NFT_SET_CONCAT is for intervals */
 	{ FW_SET_BR_SAME, FW_TYPE_IFNAME << FW_TYPE_CONCAT_SHIFT | FW_TYPE_IFNAME, 2 * IFNAMSIZ,
@@ -477,6 +485,14 @@ static const struct set_def sets[6] = {
 	{ FW_SET_MASQ4, FW_TYPE_IPV4_ADDR, 4, NFT_SET_INTERVAL },
 	{ FW_SET_MASQ6, FW_TYPE_IPV6_ADDR, 16, NFT_SET_INTERVAL },
 	{ FW_SET_L4PROTOS, FW_TYPE_INET_PROTO, 1, 0 },
+	{ FW_SET_LO4,
+	  T2(FW_TYPE_INET_PROTO, FW_TYPE_INET_SERVICE),
+	  8,
+	  NFT_SET_INTERVAL | NFT_SET_CONCAT,
+	  false,
+	  0,
+	  0,
+	  { 1, 2 } },
 };
 
 static int add_table(struct fw_batch *b, uint16_t type, uint16_t flags, const char *what)
@@ -609,8 +625,11 @@ static int add_sets(struct fw_batch *b, const struct fw_network *nets, size_t n,
 		r = fw_elems_for_network(&nets[i], s);
 	if (r == 0)
 		r = fw_elems_l4protos(s[5]);
-	for (i = 0; i < n_ports && r == 0; i++)
+	for (i = 0; i < n_ports && r == 0; i++) {
 		r = fw_elems_for_port(&ports[i], s[n_sets + fw_port_map_index(&ports[i])]);
+		if (r == 0)
+			r = fw_elems_loopback(&ports[i], s[6]);
+	}
 	for (i = 0; i < ARRAY_SIZE(s) && r == 0; i++)
 		r = fw_batch_add_elems(b, s[i], true, "add set elements");
 	for (i = 0; i < ARRAY_SIZE(s); i++)
@@ -677,21 +696,14 @@ int fw_table_build(struct fw_batch *b, const struct fw_network *nets, size_t n,
 	for (i = 0; r == 0 && i < ARRAY_SIZE(chains); i++) {
 		struct chain_def c = chains[i];
 
+		/* without the proxy, every port is DNAT'd on 127.0.0.0/8 */
 		if (b->fw->loopback_dnat && c.rules == output_rules) {
 			c.rules = output_rules_loopback;
 			c.n_rules = ARRAY_SIZE(output_rules_loopback);
-		} else if (b->fw->loopback_dnat && c.rules == postrouting_rules) {
-			c.rules = postrouting_rules_loopback;
-			c.n_rules = ARRAY_SIZE(postrouting_rules_loopback);
 		}
 		r = add_chain(b, &c);
 		for (j = 0; r == 0 && j < c.n_rules; j++)
 			r = add_rule(b, c.name, &c.rules[j]);
-	}
-	if (r == 0 && b->fw->loopback_dnat) {
-		r = add_chain(b, &input_chain_loopback);
-		if (r == 0)
-			r = add_rule(b, input_chain_loopback.name, &input_rules_loopback[0]);
 	}
 	if (r < 0)
 		return err_set(e, -r, "build nftables table '%s'", b->fw->table);

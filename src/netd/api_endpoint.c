@@ -115,7 +115,7 @@ void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const cha
 	}
 	/* ports given with the attach: all of them, or no attach at all */
 	for (i = 0; i < q.n_ports; i++) {
-		struct publish_request p = { .spec = q.ports[i] };
+		struct publish_request p = { .spec = q.ports[i], .unheld = q.ports_unheld };
 
 		STRLCPY(p.container, ep->container);
 		STRLCPY(p.network, ep->network);

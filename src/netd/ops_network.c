@@ -100,6 +100,48 @@ static int check_subnet(struct daemon *d, const char *what, const struct cidr *c
 		       b);
 }
 
+/*
+ * A bridge routes 127.0.0.0/8 sources (route_localnet) only where loopback is DNAT'd to its
+ * containers: every port without the proxy, else the ports nobody holds for it.  Elsewhere
+ * it must not (a mode switched back turns it off again); the input chain drops what a
+ * container sends to 127.0.0.0/8 itself either way.
+ */
+static bool localnet_needed(const struct daemon *d, const struct network *n)
+{
+	size_t i;
+
+	if (d->cfg.userland_proxy == PROXY_MODE_NEVER)
+		return true;
+	for (i = 0; i < d->state.n_mappings; i++)
+		if (d->state.mappings[i]->m.unheld &&
+		    strcmp(d->state.mappings[i]->m.network, n->spec.name) == 0)
+			return true;
+	return false;
+}
+
+static int localnet_write(struct daemon *d, const struct network *n, bool on, struct netd_error *e)
+{
+	char path[128];
+
+	(void)snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
+		       n->spec.bridge);
+	return sysctl_write(path, on ? "1" : "0", e);
+}
+
+/**
+ * ops_network_localnet() - let @n's bridge route loopback sources, for a port published
+ * without netd holding it (127.0.0.1 reaches it by NAT)
+ * @d:		daemon
+ * @n:		network, or NULL
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int ops_network_localnet(struct daemon *d, const struct network *n, struct netd_error *e)
+{
+	return n ? localnet_write(d, n, true, e) : 0;
+}
+
 /**
  * ops_forwarding_ensure() - turn on IP forwarding in netd's netns when @n needs it (and
  * route_localnet on its bridge when loopback is DNAT'd)
@@ -118,19 +160,9 @@ int ops_forwarding_ensure(struct daemon *d, const struct network *n, struct netd
 	r = sysctl_write("/proc/sys/net/ipv4/ip_forward", "1", e);
 	if (r < 0)
 		return r;
-	{
-		char path[128];
-
-		/*
-		 * without the proxy, 127.0.0.1 is DNAT'd: the bridge must route loopback
-		 * sources; with it, it must not (a mode switched back turns it off again)
-		 */
-		(void)snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
-			       n->spec.bridge);
-		r = sysctl_write(path, d->cfg.userland_proxy == PROXY_MODE_NEVER ? "1" : "0", e);
-		if (r < 0)
-			return r;
-	}
+	r = localnet_write(d, n, localnet_needed(d, n), e);
+	if (r < 0)
+		return r;
 	if (n->spec.has_v6)
 		return sysctl_write("/proc/sys/net/ipv6/conf/all/forwarding", "1", e);
 	return 0;

@@ -61,7 +61,8 @@ static size_t mapping_fw(const struct daemon *d, const struct port_mapping *m,
 	bool v4, v6;
 	size_t n = 0;
 
-	if (d->cfg.userland_proxy == PROXY_MODE_ALWAYS)
+	/* a port nobody holds for the proxy is NAT's in every mode */
+	if (d->cfg.userland_proxy == PROXY_MODE_ALWAYS && !m->unheld)
 		return 0;
 	spec_families(&m->spec, &v4, &v6);
 	if (v4 && ep->has_ip4)
@@ -74,6 +75,7 @@ static size_t mapping_fw(const struct daemon *d, const struct port_mapping *m,
 			.host_port_end = m->spec.host_port_end,
 			.target = ep->ip4.addr,
 			.ctr_port = m->spec.ctr_port,
+			.loopback = m->unheld,
 		};
 	if (v6 && ep->has_ip6)
 		out[n++] = (struct fw_port){
@@ -247,9 +249,17 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 	STRLCPY(mp->m.network, ep->network);
 	mp->m.spec = q->spec;
 	mp->m.proxy_protocol = q->proxy_protocol;
-	r = hold(d, mp, e);
+	mp->m.unheld = q->unheld;
+	/* the runtime holds it (podman binds published ports before it calls its plugins) */
+	r = mp->m.unheld ? 0 : hold(d, mp, e);
 	if (r < 0)
 		goto fail;
+	if (mp->m.unheld) {
+		/* loopback reaches it by NAT: the bridge must route 127.0.0.0/8 sources */
+		r = ops_network_localnet(d, n, e);
+		if (r < 0)
+			goto fail;
+	}
 	nfw = mapping_fw(d, &mp->m, ep, fwp);
 	r = fw_ports_add(&d->fw, fwp, nfw, e);
 	if (r < 0)
@@ -409,7 +419,7 @@ void ops_ports_hold_all(struct daemon *d)
 		return;
 	}
 	for (i = 0; i < d->state.n_mappings; i++)
-		if (!d->state.mappings[i]->n_fds)
+		if (!d->state.mappings[i]->n_fds && !d->state.mappings[i]->m.unheld)
 			busy[n_busy++] = d->state.mappings[i];
 	for (round = 0; n_busy && round < HOLD_AGAIN_ROUNDS; round++) {
 		size_t left = 0;

@@ -193,14 +193,15 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 	_cleanup_json_ json_t *j = NULL;
 	json_int_t pid = 0;
 	json_error_t jerr;
-	int r;
+	int r, hold = 1;
 
 	r = json_parse_object(body, len, &j, e);
 	if (r < 0)
 		return r;
-	if (json_unpack_ex(j, &jerr, 0, "{s:s, s?s, s?s, s?I, s?s, s?s, s?s, s?s, s?o !}",
+	if (json_unpack_ex(j, &jerr, 0, "{s:s, s?s, s?s, s?I, s?s, s?s, s?s, s?s, s?o, s?b !}",
 			   "container", &ctr, "network", &net, "netns", &netns, "pid", &pid, "ip",
-			   &ip, "ip6", &ip6, "ifname", &ifname, "mac", &mac, "ports", &ports) < 0)
+			   &ip, "ip6", &ip6, "ifname", &ifname, "mac", &mac, "ports", &ports,
+			   "hold_host_ports", &hold) < 0)
 		return err_set(e, EINVAL, "invalid attach request: %s", jerr.text);
 	r = check_name("container name", ctr, e);
 	if (r < 0)
@@ -258,9 +259,14 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 			r = portspec_decode("port spec", json_string_value(it), &q.ports[i], e);
 			if (r < 0)
 				return r;
+			if (!hold && q.ports[i].host_port == 0)
+				return err_set(
+					e, EINVAL,
+					"a port netd does not hold needs a host port: netd cannot pick one");
 		}
 		q.n_ports = json_array_size(ports);
 	}
+	q.ports_unheld = !hold;
 	*ret = q;
 	return 0;
 }
@@ -308,13 +314,14 @@ int publish_request_decode(const char *body, size_t len, struct publish_request 
 	struct publish_request q = { 0 };
 	_cleanup_json_ json_t *j = NULL;
 	json_error_t jerr;
-	int r, pp = 0;
+	int r, pp = 0, hold = 1;
 
 	r = json_parse_object(body, len, &j, e);
 	if (r < 0)
 		return r;
-	if (json_unpack_ex(j, &jerr, 0, "{s:s, s:s, s?s, s?b !}", "container", &ctr, "spec", &spec,
-			   "network", &net, "proxy_protocol", &pp) < 0)
+	if (json_unpack_ex(j, &jerr, 0, "{s:s, s:s, s?s, s?b, s?b !}", "container", &ctr, "spec",
+			   &spec, "network", &net, "proxy_protocol", &pp, "hold_host_port",
+			   &hold) < 0)
 		return err_set(e, EINVAL, "invalid publish request: %s", jerr.text);
 	r = check_name("container name", ctr, e);
 	if (r < 0)
@@ -332,6 +339,13 @@ int publish_request_decode(const char *body, size_t len, struct publish_request 
 	if (pp && q.spec.proto != PORTSPEC_TCP)
 		return err_set(e, EINVAL, "the PROXY protocol header is for TCP ports only");
 	q.proxy_protocol = pp;
+	q.unheld = !hold;
+	if (q.unheld && q.spec.host_port == 0)
+		return err_set(e, EINVAL,
+			       "a port netd does not hold needs a host port: netd cannot pick one");
+	if (q.unheld && pp)
+		return err_set(e, EINVAL,
+			       "the PROXY protocol header needs a port netd holds for its proxy");
 	*ret = q;
 	return 0;
 }

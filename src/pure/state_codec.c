@@ -222,6 +222,8 @@ json_t *mapping_to_json(const struct port_mapping *m)
 	r |= json_object_set_new(o, "container_port_end", json_integer(m->spec.ctr_port_end));
 	if (m->proxy_protocol)
 		r |= json_object_set_new(o, "proxy_protocol", json_true());
+	if (m->unheld)
+		r |= json_object_set_new(o, "hold_host_port", json_false());
 	if (r)
 		return NULL;
 	return TAKE_PTR(o);
@@ -240,10 +242,11 @@ int mapping_from_json(const json_t *j, struct port_mapping *ret, struct netd_err
 	const char *ctr = NULL, *net = NULL, *spec = NULL;
 	struct port_mapping m = { 0 };
 	json_error_t jerr;
-	int pp = 0;
+	int pp = 0, hold = 1;
 
-	if (json_unpack_ex((json_t *)j, &jerr, 0, "{s:s, s:s, s:s, s?b}", "container", &ctr,
-			   "network", &net, "spec", &spec, "proxy_protocol", &pp) < 0)
+	if (json_unpack_ex((json_t *)j, &jerr, 0, "{s:s, s:s, s:s, s?b, s?b}", "container", &ctr,
+			   "network", &net, "spec", &spec, "proxy_protocol", &pp, "hold_host_port",
+			   &hold) < 0)
 		return err_set(e, EINVAL, "port mapping: %s", jerr.text);
 	if (name_validate(ctr) < 0 || name_validate(net) < 0)
 		return err_set(e, EINVAL, "port mapping: invalid container or network name");
@@ -252,6 +255,7 @@ int mapping_from_json(const json_t *j, struct port_mapping *ret, struct netd_err
 	STRLCPY(m.container, ctr);
 	STRLCPY(m.network, net);
 	m.proxy_protocol = pp && m.spec.proto == PORTSPEC_TCP;
+	m.unheld = !hold;
 	*ret = m;
 	return 0;
 }

@@ -16,6 +16,8 @@ check "network web (dual stack)" netctl network create web --subnet 10.90.0.0/24
 check "network back" netctl network create back --subnet 10.91.0.0/24
 check "network priv (internal)" netctl network create priv --subnet 10.92.0.0/24 --internal
 check_fails "netd made no table under the default name" nft list table inet netd
+# NETD_DUMP_WRITE=1 rewrites the checked-in dump (then review its diff)
+[ "${NETD_DUMP_WRITE:-}" = 1 ] && dump nattest >"$NETD_SRCDIR/tests/integration/dumps/nat-skeleton.nft"
 check "the ruleset matches the checked-in dump" \
     diff -u "$NETD_SRCDIR/tests/integration/dumps/nat-skeleton.nft" <(dump nattest)
 

@@ -211,6 +211,32 @@ check "after unpublish 127.0.0.1:8080 is refused" sh -c "curl -s -m 3 http://127
 check "the port can be published again at once" netctl publish 8080:80 c1
 check_eq "and is served" c1 "$(get http://127.0.0.1:8080/)"
 
+# ---- a port the runtime holds itself (podman): published unheld, 127.0.0.1 by NAT ------------
+python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("0.0.0.0", 7020)); time.sleep(60)' &
+HOLDER=$!
+CTR_PIDS+=("$HOLDER")
+wait_for "the runtime's bind of 7020" 50 sh -c "ss -Htan | grep -q ':7020 ' || python3 -c 'import socket; socket.socket().bind((\"0.0.0.0\", 7020))' 2>/dev/null; test \$? != 0"
+api POST /v1/ports '{"container":"c1","spec":"7020:80"}' >"$T/out"
+check_eq "the runtime's port is refused as before" 409 "$API_STATUS"
+api POST /v1/ports '{"container":"c1","spec":"7020:80","hold_host_port":false}' >"$T/out"
+check_eq "publish 7020:80 with hold_host_port false while the runtime holds 7020" 201 "$API_STATUS"
+check_match "the mapping says so" '"hold_host_port": *false' "$(cat "$T/out")"
+check_eq "127.0.0.1:7020 reaches c1 by NAT (not the proxy: it has no socket)" c1 \
+    "$(get http://127.0.0.1:7020/)"
+check_eq "the bridge routes loopback sources for it" 1 "$(cat /proc/sys/net/ipv4/conf/netd0/route_localnet)"
+check "its port is in lo4" sh -c "nft list set inet netd lo4 | grep -q 'tcp . 7020'"
+check_eq "172.30.0.1:7020 reaches c1 too" c1 "$(get http://172.30.0.1:7020/)"
+api POST /v1/ports '{"container":"c1","spec":"80","hold_host_port":false}' >"$T/out"
+check_eq "unheld without a host port: 400" 400 "$API_STATUS"
+check_match "netd cannot pick one" "needs a host port" "$(cat "$T/out")"
+netctl unpublish 7020:80 c1 >/dev/null
+check_fails "unpublished: its lo4 element is gone" sh -c "nft list set inet netd lo4 | grep -q 7020"
+check "and 127.0.0.1:7020 is the runtime's again (nothing listens: refused)" \
+    sh -c "curl -s -m 3 http://127.0.0.1:7020/; test \$? = 7"
+kill "$HOLDER" 2>/dev/null
+
 # ---- netd stops: so does its worker ----------------------------------------------------------
 PPID3=$(proxy_pid)
 netd_stop

@@ -121,6 +121,8 @@ check_eq "14. publish 8000-8002:8000-8002 c1" \
     "8000-8002/tcp -> 0.0.0.0:8000-8002"$'\n'"8000-8002/tcp -> [::]:8000-8002" "$out"
 out=$(netctl publish 127.0.0.1:9090:90/udp c2)
 check_eq "14. publish 127.0.0.1:9090:90/udp c2" "90/udp -> 127.0.0.1:9090" "$out"
+# NETD_DUMP_WRITE=1 rewrites the checked-in dump (then review its diff)
+[ "${NETD_DUMP_WRITE:-}" = 1 ] && dump >"$NETD_SRCDIR/tests/integration/dumps/publish.nft"
 check "14. the ruleset matches the checked-in dump" \
     diff -u "$NETD_SRCDIR/tests/integration/dumps/publish.nft" <(dump)
 # netd lists a container's ports by host port, the same before and after a restart

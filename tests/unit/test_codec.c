@@ -1409,6 +1409,77 @@ static void test_codec_json_parse_object(void **state)
 	}
 }
 
+/* ports the runtime holds itself (podman): "hold_host_port(s)": false */
+static void test_codec_unheld_ports(void **state)
+{
+	static const char *const bad_publish[] = {
+		"{\"container\":\"c1\",\"spec\":\"80\",\"hold_host_port\":false}",
+		"{\"container\":\"c1\",\"spec\":\"8080:80\",\"hold_host_port\":false,"
+		"\"proxy_protocol\":true}",
+		"{\"container\":\"c1\",\"spec\":\"8080:80\",\"hold_host_port\":\"no\"}",
+	};
+	static const char *const bad_attach[] = {
+		"{\"container\":\"c1\",\"pid\":1,\"ports\":[\"8080:80\",\"81\"],"
+		"\"hold_host_ports\":false}",
+		"{\"container\":\"c1\",\"pid\":1,\"hold_host_ports\":0}",
+	};
+	struct netd_error e = NETD_ERROR_INIT;
+	struct publish_request q;
+	struct attach_request a;
+	struct port_mapping m = { .container = "c1", .network = "netd" }, back;
+	json_t *j;
+	size_t i;
+
+	assert_int_equal(
+		publish_request_decode(
+			"{\"container\":\"c1\",\"spec\":\"8080:80\",\"hold_host_port\":false}",
+			strlen("{\"container\":\"c1\",\"spec\":\"8080:80\",\"hold_host_port\":false}"),
+			&q, &e),
+		0);
+	assert_true(q.unheld);
+	assert_int_equal(publish_request_decode(
+				 "{\"container\":\"c1\",\"spec\":\"8080:80\"}",
+				 strlen("{\"container\":\"c1\",\"spec\":\"8080:80\"}"), &q, &e),
+			 0);
+	assert_false(q.unheld);
+	for (i = 0; i < ARRAY_SIZE(bad_publish); i++) {
+		e = (struct netd_error)NETD_ERROR_INIT;
+		assert_int_equal(publish_request_decode(bad_publish[i], strlen(bad_publish[i]), &q,
+							&e),
+				 -EINVAL);
+		assert_true(e.msg[0] != '\0');
+	}
+	assert_int_equal(
+		attach_request_decode(
+			"{\"container\":\"c1\",\"pid\":1,\"ports\":[\"8080:80\"],\"hold_host_ports\":false}",
+			strlen("{\"container\":\"c1\",\"pid\":1,\"ports\":[\"8080:80\"],\"hold_host_ports\":false}"),
+			&a, &e),
+		0);
+	assert_true(a.ports_unheld);
+	assert_int_equal(a.n_ports, 1);
+	for (i = 0; i < ARRAY_SIZE(bad_attach); i++) {
+		e = (struct netd_error)NETD_ERROR_INIT;
+		assert_int_equal(attach_request_decode(bad_attach[i], strlen(bad_attach[i]), &a,
+						       &e),
+				 -EINVAL);
+	}
+	/* persisted: "hold_host_port": false only when unheld, and read back */
+	assert_int_equal(portspec_parse("8080:80", &m.spec, NULL), 0);
+	m.unheld = true;
+	j = mapping_to_json(&m);
+	assert_non_null(j);
+	assert_true(json_is_false(json_object_get(j, "hold_host_port")));
+	assert_int_equal(mapping_from_json(j, &back, &e), 0);
+	assert_true(back.unheld);
+	json_decref(j);
+	m.unheld = false;
+	j = mapping_to_json(&m);
+	assert_null(json_object_get(j, "hold_host_port"));
+	assert_int_equal(mapping_from_json(j, &back, &e), 0);
+	assert_false(back.unheld);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1424,6 +1495,7 @@ int main(void)
 		cmocka_unit_test(test_codec_attach_request_errors),
 		cmocka_unit_test(test_codec_publish_request_valid),
 		cmocka_unit_test(test_codec_publish_request_errors),
+		cmocka_unit_test(test_codec_unheld_ports),
 		cmocka_unit_test(test_codec_error_to_json),
 		cmocka_unit_test(test_codec_json_parse_object),
 	};
