@@ -181,7 +181,8 @@ int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e)
 int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_repaired,
 			      struct netd_error *e);
 int ops_forwarding_ensure(struct daemon *d, const struct network *n, struct netd_error *e);
-int ops_network_localnet(struct daemon *d, const struct network *n, struct netd_error *e);
+int ops_network_localnet(struct daemon *d, const struct network *n, bool publishing,
+			 struct netd_error *e);
 void ops_network_fw(const struct network *n, struct fw_network *ret);
 int ops_fw_install(struct daemon *d, struct netd_error *e);
 

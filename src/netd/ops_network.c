@@ -129,17 +129,19 @@ static int localnet_write(struct daemon *d, const struct network *n, bool on, st
 }
 
 /**
- * ops_network_localnet() - let @n's bridge route loopback sources, for a port published
- * without netd holding it (127.0.0.1 reaches it by NAT)
+ * ops_network_localnet() - let @n's bridge route loopback sources exactly while a port
+ * published without netd holding it needs that (127.0.0.1 reaches it by NAT)
  * @d:		daemon
  * @n:		network, or NULL
+ * @publishing:	a port of @n is being published unheld (it is not in the state yet)
  * @e:		error context
  *
  * Return: 0 or negative errno
  */
-int ops_network_localnet(struct daemon *d, const struct network *n, struct netd_error *e)
+int ops_network_localnet(struct daemon *d, const struct network *n, bool publishing,
+			 struct netd_error *e)
 {
-	return n ? localnet_write(d, n, true, e) : 0;
+	return n ? localnet_write(d, n, publishing || localnet_needed(d, n), e) : 0;
 }
 
 /**

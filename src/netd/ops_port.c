@@ -256,7 +256,7 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 		goto fail;
 	if (mp->m.unheld) {
 		/* loopback reaches it by NAT: the bridge must route 127.0.0.0/8 sources */
-		r = ops_network_localnet(d, n, e);
+		r = ops_network_localnet(d, n, true, e);
 		if (r < 0)
 			goto fail;
 	}
@@ -305,6 +305,9 @@ static void forget(struct daemon *d, struct mapping *mp)
 		log_warn("unpublish: %s, ignoring", e.msg);
 	if (m.spec.proto == PORTSPEC_UDP)
 		forget_udp_flows(&m.spec, fwp, nfw);
+	/* the bridge stops routing loopback sources with the network's last unheld port */
+	if (m.unheld && ops_network_localnet(d, state_network(&d->state, m.network), false, &e) < 0)
+		log_warn("route_localnet of '%s': %s, ignoring", m.network, e.msg);
 }
 
 static bool matches(const struct portspec *have, const struct portspec *want)
@@ -398,6 +401,13 @@ void ops_ports_forget_endpoint(struct daemon *d, const struct endpoint_spec *ep)
 					  fwp[i].host_port_end, &e) < 0)
 			log_warn("conntrack of %u/udp: %s, ignoring",
 				 (unsigned int)fwp[i].host_port, e.msg);
+	}
+	for (i = 0; i < n; i++) {
+		if (!fwp[i].loopback)
+			continue;
+		if (ops_network_localnet(d, state_network(&d->state, ep->network), false, &e) < 0)
+			log_warn("route_localnet of '%s': %s, ignoring", ep->network, e.msg);
+		break;
 	}
 }
 

@@ -233,6 +233,7 @@ check_eq "unheld without a host port: 400" 400 "$API_STATUS"
 check_match "netd cannot pick one" "needs a host port" "$(cat "$T/out")"
 netctl unpublish 7020:80 c1 >/dev/null
 check_fails "unpublished: its lo4 element is gone" sh -c "nft list set inet netd lo4 | grep -q 7020"
+check_eq "and the bridge no longer routes loopback sources" 0 "$(cat /proc/sys/net/ipv4/conf/netd0/route_localnet)"
 check "and 127.0.0.1:7020 is the runtime's again (nothing listens: refused)" \
     sh -c "curl -s -m 3 http://127.0.0.1:7020/; test \$? = 7"
 kill "$HOLDER" 2>/dev/null
