@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <stddef.h>
 #include <sys/socket.h>
 
 #include <netd/fileio.h>
@@ -18,6 +19,7 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 
 	log_info("signal %d: stopping; networks and endpoints stay in place", (int)sig);
+	notify_manager("STOPPING=1");
 	(void)event_base_loopexit(d->base, NULL);
 }
 
@@ -126,6 +128,7 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 int daemon_run(struct daemon *d)
 {
 	log_info("ready: serving on '%s'", d->cfg.socket_path);
+	notify_manager("READY=1\nSTATUS=serving");
 	if (event_base_dispatch(d->base) < 0)
 		return 1;
 	return d->exit_code;

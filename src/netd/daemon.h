@@ -248,6 +248,9 @@ void api_port_publish(struct daemon *d, struct evhttp_request *req, const char *
 void api_port_unpublish(struct daemon *d, struct evhttp_request *req, const char *arg);
 json_t *api_network_json(const struct daemon *d, const struct network *n);
 
+/* notify.c */
+void notify_manager(const char *state);
+
 /* daemon.c */
 int daemon_init(struct daemon *d, struct netd_error *e);
 int daemon_run(struct daemon *d);

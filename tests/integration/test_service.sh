@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# test_service.sh - netd under a service manager: READY=1 once it serves and STOPPING=1 on
+# SIGTERM over $NOTIFY_SOCKET (the sd_notify protocol, as systemd's Type=notify expects), the
+# unit file make builds, and make install's layout
+. "$(dirname "$0")/lib.sh"
+sandbox_enter "$@"
+
+command -v python3 >/dev/null || skip "python3 not found"
+
+# a service manager's notification socket: every datagram, one a line, to a file
+python3 - "$T/notify.sock" "$T/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(30)
+with open(sys.argv[2], "a") as f:
+    try:
+        while True:
+            f.write(s.recv(4096).decode().replace("\n", " ") + "\n"); f.flush()
+    except socket.timeout:
+        pass
+PY
+LISTENER=$!
+CTR_PIDS+=("$LISTENER")
+wait_for "the notification socket" 50 test -S "$T/notify.sock" || hard_error "listener"
+
+NOTIFY_SOCKET="$T/notify.sock" netd_start
+wait_for "READY=1" 50 grep -q "READY=1" "$T/notify.log"
+check_eq "netd says READY=1 once it serves" "READY=1 STATUS=serving" "$(head -1 "$T/notify.log")"
+check "and only then: its socket answered before" netctl info
+netd_stop
+wait_for "STOPPING=1" 50 grep -q "STOPPING=1" "$T/notify.log"
+check_eq "SIGTERM: STOPPING=1" "STOPPING=1" "$(sed -n 2p "$T/notify.log")"
+NOTIFY_SOCKET="relative/path" netd_start
+check "a bogus NOTIFY_SOCKET is logged and ignored" grep -q "is not a socket path, ignoring" "$T/netd.log"
+netd_stop
+
+# ---- the unit file and make install ------------------------------------------------------------
+check "make builds netd.service" make -C "$NETD_BUILDDIR" -s netd.service netd.conf
+check_match "its ExecStart is the installed netd" "^ExecStart=/.*/sbin/netd " \
+    "$(grep ^ExecStart= "$NETD_BUILDDIR/netd.service")"
+check_match "Type=notify" "^Type=notify$" "$(grep ^Type= "$NETD_BUILDDIR/netd.service")"
+if command -v systemd-analyze >/dev/null; then
+    sed "s|^ExecStart=[^ ]*|ExecStart=$NETD_BIN|" "$NETD_BUILDDIR/netd.service" >"$T/netd.service"
+    check "systemd-analyze verify accepts it" systemd-analyze verify "$T/netd.service"
+fi
+make -C "$NETD_BUILDDIR" -s install DESTDIR="$T/root" >"$T/install.log" 2>&1 ||
+    { cat "$T/install.log"; hard_error "make install"; }
+for f in sbin/netd bin/netctl lib/systemd/system/netd.service lib/tmpfiles.d/netd.conf; do
+    check "make install puts $f in place" test -e "$T/root/usr/local/$f"
+done
+check "netd-proxy next to the other helpers in libexec" test -x "$T/root/usr/local/libexec/netd/netd-proxy"
+check "netd-hook in libexec" test -x "$T/root/usr/local/libexec/netd/netd-hook"
+check "netd-cni where CNI plugins go" test -x "$(find "$T/root" -name netd-cni -path '*cni*' | head -1)"
+finish
