@@ -208,13 +208,17 @@ static void conn_pump(struct worker *w, struct conn *c)
 		conn_close(w, c, false);
 }
 
-static void connected(struct worker *w, struct conn *c)
+static void connected(struct worker *w, struct conn *c, uint32_t events)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (getsockopt(c->server.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	/* writable without an error is connected: no getsockopt() in the common case */
+	if ((events & (EPOLLERR | EPOLLHUP)) &&
+	    getsockopt(c->server.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
+	if ((events & (EPOLLERR | EPOLLHUP)) && !err)
+		err = ECONNREFUSED;
 	if (err == EINPROGRESS || err == EALREADY)
 		return;
 	if (err) {
@@ -247,7 +251,7 @@ void tcp_event(struct worker *w, struct side *s, uint32_t events)
 		return;
 	if (c->connecting) {
 		if (s == &c->server && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
-			connected(w, c);
+			connected(w, c, events);
 		return;
 	}
 	conn_pump(w, c);
