@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ctl.c - commands on containers that run already: ps, stop, rm, and exec, which enters all of
+ * a container's namespaces, its cgroups, root, working directory and environment (nsenter
+ * alone would keep the caller's root, cgroup and environment)
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <netd/log.h>
+#include <netd/naming.h>
+#include <netd/parse.h>
+
+#include "netrun.h"
+
+#define EXIT_NETRUN 125
+#define STOP_TIME_DEFAULT 10
+#define STOP_TIME_MAX 3600
+#define POLL_NS (20 * 1000 * 1000)
+#define KILL_WAIT_POLLS 250
+#define PS_MAX 4096
+
+extern char **environ;
+
+static void sleep_poll(void)
+{
+	struct timespec ts = { 0, POLL_NS };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/* the supervisor writes the status last; its pid may linger a while as a zombie after */
+static bool supervised(const char *run_dir, const char *name, pid_t sup)
+{
+	char buf[8];
+
+	return kill(sup, 0) == 0 && state_read(run_dir, name, "status", buf, sizeof(buf)) < 0;
+}
+
+static int name_arg(int argc, char **argv, const char **ret)
+{
+	if (argc < 2 || name_validate(argv[1]) < 0) {
+		log_error("%s: a container name is required", argv[0]);
+		return -EINVAL;
+	}
+	*ret = argv[1];
+	return 0;
+}
+
+/**
+ * ctl_ps() - list containers: name, status (running, or exited and its status), pid, command
+ * @run_dir:	state root
+ * @argc:	count
+ * @argv:	"ps"
+ *
+ * Return: exit status
+ */
+int ctl_ps(const char *run_dir, int argc, char **argv)
+{
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	(void)argv;
+	if (argc > 1) {
+		log_error("ps: no arguments");
+		return EXIT_NETRUN;
+	}
+	(void)printf("%-24s %-12s %-8s %s\n", "NAME", "STATUS", "PID", "COMMAND");
+	d = opendir(run_dir);
+	if (!d)
+		return errno == ENOENT ? 0 : EXIT_NETRUN;
+	while ((de = readdir(d)) && n < PS_MAX) {
+		char status[32] = "", cmd[256] = "-", st[40];
+		pid_t sup, init;
+
+		if (de->d_name[0] == '.' || name_validate(de->d_name) < 0)
+			continue;
+		n++;
+		(void)state_read(run_dir, de->d_name, "command", cmd, sizeof(cmd));
+		/* the status file first: a supervisor's pid may be reused once it ended */
+		if (state_read(run_dir, de->d_name, "status", status, sizeof(status)) > 0) {
+			status[strcspn(status, "\n")] = '\0';
+			(void)snprintf(st, sizeof(st), "exited(%s)", status);
+			(void)printf("%-24s %-12s %-8s %s\n", de->d_name, st, "-", cmd);
+			continue;
+		}
+		sup = state_pid(run_dir, de->d_name, "supervisor");
+		init = state_pid(run_dir, de->d_name, "init");
+		if (sup)
+			(void)printf("%-24s %-12s %-8d %s\n", de->d_name, "running", (int)init,
+				     cmd);
+		else
+			(void)printf("%-24s %-12s %-8s %s\n", de->d_name, "gone", "-", cmd);
+	}
+	(void)closedir(d);
+	return 0;
+}
+
+/**
+ * ctl_stop() - SIGTERM to the container's workload, SIGKILL to all of it after --time seconds
+ * @run_dir:	state root
+ * @argc:	count
+ * @argv:	"stop" NAME [--time S]
+ *
+ * Return: exit status: 0 once the supervisor cleaned up and ended
+ */
+int ctl_stop(const char *run_dir, int argc, char **argv)
+{
+	uint64_t secs = STOP_TIME_DEFAULT;
+	const char *name;
+	char buf[8];
+	pid_t sup, init;
+	long polls, i;
+
+	if (name_arg(argc, argv, &name) < 0)
+		return EXIT_NETRUN;
+	if (argc == 4 && (strcmp(argv[2], "--time") == 0 || strcmp(argv[2], "-t") == 0)) {
+		if (parse_u64(argv[3], STOP_TIME_MAX, &secs) < 0) {
+			log_error("stop: --time '%s': 0 to %d seconds", argv[3], STOP_TIME_MAX);
+			return EXIT_NETRUN;
+		}
+	} else if (argc != 2) {
+		log_error("stop: netrun stop NAME [--time S]");
+		return EXIT_NETRUN;
+	}
+	if (state_read(run_dir, name, "command", buf, sizeof(buf)) < 0) {
+		log_error("stop: no container '%s'", name);
+		return 1;
+	}
+	sup = state_pid(run_dir, name, "supervisor");
+	if (!sup || state_read(run_dir, name, "status", buf, sizeof(buf)) > 0)
+		return 0;
+	/* the supervisor forwards it to init, which forwards it to the workload */
+	(void)kill(sup, SIGTERM);
+	polls = (long)secs * (1000000000L / POLL_NS);
+	for (i = 0; i < polls && supervised(run_dir, name, sup); i++)
+		sleep_poll();
+	init = state_pid(run_dir, name, "init");
+	if (supervised(run_dir, name, sup) && init)
+		(void)kill(init, SIGKILL);
+	for (i = 0; i < KILL_WAIT_POLLS && supervised(run_dir, name, sup); i++)
+		sleep_poll();
+	if (supervised(run_dir, name, sup)) {
+		log_error("stop: '%s' did not end", name);
+		return 1;
+	}
+	(void)printf("%s\n", name);
+	return 0;
+}
+
+/**
+ * ctl_rm() - forget an exited container (its state directory and log)
+ * @run_dir:	state root
+ * @argc:	count
+ * @argv:	"rm" NAME
+ *
+ * Return: exit status
+ */
+int ctl_rm(const char *run_dir, int argc, char **argv)
+{
+	const char *name;
+	char buf[8];
+
+	if (name_arg(argc, argv, &name) < 0 || argc != 2)
+		return EXIT_NETRUN;
+	if (state_read(run_dir, name, "command", buf, sizeof(buf)) < 0) {
+		log_error("rm: no container '%s'", name);
+		return 1;
+	}
+	if (state_read(run_dir, name, "status", buf, sizeof(buf)) < 0 &&
+	    state_pid(run_dir, name, "supervisor")) {
+		log_error("rm: '%s' is running: stop it first", name);
+		return 1;
+	}
+	state_remove(run_dir, name);
+	return 0;
+}
+
+/**
+ * ctl_logs() - print a detached container's output (stdout and stderr, as they came)
+ * @run_dir:	state root
+ * @argc:	count
+ * @argv:	"logs" NAME
+ *
+ * Return: exit status
+ */
+int ctl_logs(const char *run_dir, int argc, char **argv)
+{
+	char path[512], buf[65536];
+	_cleanup_close_ int fd = -1;
+	const char *name;
+	ssize_t n;
+
+	if (name_arg(argc, argv, &name) < 0 || argc != 2)
+		return EXIT_NETRUN;
+	(void)snprintf(path, sizeof(path), "%s/%s/log", run_dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		log_error("logs: no log of '%s' (only -d containers have one)", name);
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(STDOUT_FILENO, buf, (size_t)n) != n)
+			return 1;
+	return n < 0 ? 1 : 0;
+}
+
+/* the container's config: rootfs, workdir, then environment entries, NUL-separated */
+static int config_load(const char *run_dir, const char *name, char *buf, size_t size,
+		       const char **ret_workdir, char **envp, size_t max_env)
+{
+	ssize_t len = state_read(run_dir, name, "config", buf, size);
+	size_t off, n = 0;
+	int field = 0;
+
+	if (len <= 0)
+		return -ENOENT;
+	for (off = 0; off < (size_t)len; off += strlen(buf + off) + 1, field++) {
+		if (field == 1)
+			*ret_workdir = buf + off;
+		else if (field >= 2 && n + 1 < max_env)
+			envp[n++] = buf + off;
+	}
+	envp[n] = NULL;
+	return field >= 2 ? 0 : -EINVAL;
+}
+
+static int ns_join(pid_t init, struct netd_error *e)
+{
+	static const struct {
+		const char *name;
+		int type;
+	} nss[] = {
+		{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },	{ "net", CLONE_NEWNET },
+		{ "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
+	};
+	int fds[ARRAY_SIZE(nss)];
+	size_t i;
+	int r = 0;
+
+	/* all opened first: once in the mount namespace, /proc is the container's */
+	for (i = 0; i < ARRAY_SIZE(nss); i++) {
+		char path[64];
+
+		(void)snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init, nss[i].name);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0 && r == 0)
+			r = err_set(e, errno, "open %s: %s", path, strerror(errno));
+	}
+	for (i = 0; r == 0 && i < ARRAY_SIZE(nss); i++)
+		if (setns(fds[i], nss[i].type) < 0)
+			r = err_set(e, errno, "enter the %s namespace: %s", nss[i].name,
+				    strerror(errno));
+	for (i = 0; i < ARRAY_SIZE(nss); i++)
+		if (fds[i] >= 0)
+			(void)close(fds[i]);
+	return r;
+}
+
+/**
+ * ctl_exec() - run a command inside a running container, as its workload runs
+ * @run_dir:	state root
+ * @argc:	count
+ * @argv:	"exec" NAME [--] CMD [ARG ...]
+ *
+ * Joins the container's cgroups, then its ipc, uts, net, pid, cgroup and mount namespaces,
+ * its root and working directory; the command gets the container's environment, Docker's
+ * capabilities and no_new_privs.
+ *
+ * Return: the command's exit status, 128+N when signal N killed it, 125 when netrun failed
+ */
+int ctl_exec(const char *run_dir, int argc, char **argv)
+{
+	struct netd_error e = NETD_ERROR_INIT;
+	char cfg[16384], root_path[64];
+	char *envp[NETRUN_ENV_SLOTS];
+	const char *name, *workdir = "/";
+	_cleanup_close_ int root_fd = -1;
+	struct cgroup cg;
+	pid_t init, child;
+	int i = 2, status;
+
+	if (name_arg(argc, argv, &name) < 0)
+		return EXIT_NETRUN;
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc) {
+		log_error("exec: netrun exec NAME -- CMD [ARG ...]");
+		return EXIT_NETRUN;
+	}
+	init = state_pid(run_dir, name, "init");
+	if (!init || !state_pid(run_dir, name, "supervisor") ||
+	    state_read(run_dir, name, "status", root_path, sizeof(root_path)) > 0) {
+		log_error("exec: container '%s' is not running", name);
+		return EXIT_NETRUN;
+	}
+	if (config_load(run_dir, name, cfg, sizeof(cfg), &workdir, envp, ARRAY_SIZE(envp)) < 0) {
+		log_error("exec: no configuration for '%s'", name);
+		return EXIT_NETRUN;
+	}
+	(void)snprintf(root_path, sizeof(root_path), "/proc/%d/root", (int)init);
+	root_fd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
+		log_error("exec: %s: %s", root_path, strerror(errno));
+		return EXIT_NETRUN;
+	}
+	if (cgroup_find(&cg, name, &e) < 0 || cgroup_attach(&cg, getpid(), &e) < 0 ||
+	    ns_join(init, &e) < 0) {
+		log_error("exec: %s", e.msg);
+		return EXIT_NETRUN;
+	}
+	if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir(workdir) < 0) {
+		log_error("exec: enter the container's root and %s: %s", workdir, strerror(errno));
+		return EXIT_NETRUN;
+	}
+	/* a new pid namespace applies to children: the command is one */
+	child = fork();
+	if (child < 0) {
+		log_error("exec: fork: %s", strerror(errno));
+		return EXIT_NETRUN;
+	}
+	if (child == 0) {
+		if (caps_restrict(&e) < 0) {
+			log_error("exec: %s", e.msg);
+			_exit(EXIT_NETRUN);
+		}
+		environ = envp;
+		(void)execvp(argv[i], argv + i);
+		log_error("exec %s: %s", argv[i], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(EXIT_NETRUN);
+	/*
+	 * _exit: this process sits in the container's namespaces now, where an exit handler
+	 * such as LeakSanitizer's (which clones a tracer into the new pid namespace) cannot work
+	 */
+	(void)fflush(NULL);
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_NETRUN);
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * init.c - the container's PID 1, like docker-init/tini: sets the container up (mounts, host
+ * name, cgroup namespace, capabilities), starts the workload with the environment asked for,
+ * forwards SIGTERM, SIGINT, SIGHUP (and QUIT, USR1, USR2) to it, reaps every zombie, and exits
+ * with the workload's status, 128+signal when a signal killed it
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "netrun.h"
+
+#define EXIT_SETUP 125
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND 127
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static _Noreturn void setup_failed(int err_fd, const struct netd_error *e)
+{
+	(void)!write(err_fd, e->msg, strnlen(e->msg, sizeof(e->msg)));
+	_exit(EXIT_SETUP);
+}
+
+static _Noreturn void workload_exec(const struct run_opts *o)
+{
+	char *envp[NETRUN_ENV_SLOTS];
+	char host[128];
+	sigset_t none;
+	size_t i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
+		(void)signal(forwarded[i], SIG_DFL);
+	(void)signal(SIGPIPE, SIG_DFL);
+	(void)signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	run_opts_env(o, envp, host, sizeof(host));
+	/* execvp() searches the PATH of environ: the container's, not netrun's */
+	environ = envp;
+	(void)execvp(o->argv[0], o->argv);
+	r = errno;
+	(void)fprintf(stderr, "netrun: exec %s: %s\n", o->argv[0], strerror(r));
+	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+static int status_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_SETUP;
+}
+
+/* wait for signals (blocked since before clone), forward some, reap all children */
+static _Noreturn void supervise(pid_t workload)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			(void)kill(workload, sig);
+			continue;
+		}
+		for (;;) {
+			int status;
+			pid_t p = waitpid(-1, &status, WNOHANG);
+
+			if (p <= 0)
+				break;
+			/* PID 1 leaving ends the namespace: the kernel kills what is left */
+			if (p == workload)
+				_exit(status_code(status));
+		}
+	}
+}
+
+/**
+ * init_main() - the container's PID 1: set up, wait for netrun's go, run the workload
+ * @o:		options
+ * @cg:		the container's cgroups
+ * @sync_fd:	one byte from netrun when cgroups and network are ready; EOF aborts
+ * @err_fd:	a setup error goes back to netrun here; closed when the workload starts
+ *
+ * Runs in the clone()d child with the forwarded signals and SIGCHLD blocked.
+ */
+_Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int sync_fd, int err_fd)
+{
+	struct netd_error e = NETD_ERROR_INIT;
+	pid_t workload;
+	char go;
+
+	/* netrun gone: so is the container */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	(void)prctl(PR_SET_NAME, "netrun-init", 0, 0, 0);
+	/*
+	 * Joining a cgroup v1 hierarchy can take milliseconds (an RCU grace period): done here,
+	 * it overlaps netd's attach in netrun. It is done before "go", so before the workload.
+	 */
+	if (cgroup_attach(cg, 0, &e) < 0)
+		setup_failed(err_fd, &e);
+	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
+		(void)err_set(&e, errno, "sethostname %s: %s", o->hostname, strerror(errno));
+		setup_failed(err_fd, &e);
+	}
+	if (rootfs_enter(o, &e) < 0)
+		setup_failed(err_fd, &e);
+	if (read(sync_fd, &go, 1) != 1)
+		_exit(EXIT_SETUP);
+	(void)close(sync_fd);
+	/* in its cgroups now, so the cgroup namespace's root is the container's cgroup */
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		(void)err_set(&e, errno, "cgroup namespace: %s", strerror(errno));
+		setup_failed(err_fd, &e);
+	}
+	if (run_opts_network_none(o) && netdcall_lo_up(&e) < 0)
+		setup_failed(err_fd, &e);
+	if (caps_restrict(&e) < 0)
+		setup_failed(err_fd, &e);
+	workload = fork();
+	if (workload < 0) {
+		(void)err_set(&e, errno, "fork the workload: %s", strerror(errno));
+		setup_failed(err_fd, &e);
+	}
+	if (workload == 0)
+		workload_exec(o);
+	(void)close(err_fd);
+	supervise(workload);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* netrun.h - netrun's pieces: options, spawn, rootfs, init, cgroups, capabilities, netd calls */
+#ifndef NETRUN_H
+#define NETRUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <netd/client.h>
+#include <netd/error.h>
+
+#define NETRUN_MAX_ENV 64
+#define NETRUN_MAX_PORTS 32
+#define NETRUN_NAME_MAX 64
+#define NETRUN_CGROUP_PARENT "netrun"
+
+/**
+ * struct run_opts - a validated `netrun run` command line
+ * @name:	container name (netd endpoint and cgroup name)
+ * @rootfs:	root file system directory (absolute)
+ * @hostname:	UTS host name, default the name
+ * @workdir:	working directory inside, default /
+ * @network:	netd network, "" for netd's default, "none" for only lo
+ * @env:	K=V entries asked for, in order
+ * @ports:	-p specs, passed to netd as they are (netd validates them)
+ * @memory:	memory limit in bytes, 0 for none
+ * @cpu_quota_us: CPU quota per 100 ms period in microseconds, 0 for none
+ * @pids_max:	pids limit, 0 for none
+ * @argv:	the workload, NULL-terminated
+ * @detach:	-d: run in the background under a supervisor, output to the log
+ */
+struct run_opts {
+	char name[NETRUN_NAME_MAX];
+	const char *rootfs;
+	const char *hostname;
+	const char *workdir;
+	const char *network;
+	const char *env[NETRUN_MAX_ENV];
+	size_t n_env;
+	const char *ports[NETRUN_MAX_PORTS];
+	size_t n_ports;
+	uint64_t memory;
+	uint64_t cpu_quota_us;
+	uint64_t pids_max;
+	char **argv;
+	bool detach;
+};
+
+/* size.c (pure) */
+int size_parse(const char *s, uint64_t *ret);
+int cpus_parse(const char *s, uint64_t period_us, uint64_t *ret_quota_us);
+
+/* options.c */
+int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error *e);
+bool run_opts_network_none(const struct run_opts *o);
+#define NETRUN_ENV_SLOTS (NETRUN_MAX_ENV + 4)
+void run_opts_env(const struct run_opts *o, char **envp, char *host, size_t host_size);
+
+/* cgroup.c */
+struct cgroup {
+	bool v2;
+	int n;
+	char paths[4][256];
+};
+int cgroup_create(struct cgroup *cg, const struct run_opts *o, struct netd_error *e);
+int cgroup_attach(const struct cgroup *cg, pid_t pid, struct netd_error *e);
+void cgroup_remove(struct cgroup *cg);
+int cgroup_find(struct cgroup *cg, const char *name, struct netd_error *e);
+
+/* caps.c */
+int caps_restrict(struct netd_error *e);
+
+/* rootfs.c */
+int rootfs_enter(const struct run_opts *o, struct netd_error *e);
+
+/* init.c */
+_Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int sync_fd,
+			 int err_fd);
+
+/* spawn.c */
+int spawn_container(const struct run_opts *o, const struct cgroup *cg, pid_t *ret_pid,
+		    int *ret_sync_fd, int *ret_err_fd, struct netd_error *e);
+
+/* netdcall.c */
+int netdcall_check(struct client *c, struct netd_error *e);
+int netdcall_attach(struct client *c, const struct run_opts *o, pid_t pid, struct netd_error *e);
+int netdcall_detach(struct client *c, const struct run_opts *o, struct netd_error *e);
+int netdcall_lo_up(struct netd_error *e);
+
+/* state.c */
+#define NETRUN_RUN_DIR_DEFAULT "/run/netrun"
+#define NETRUN_RUN_DIR_ENV "NETRUN_RUN_DIR"
+int state_create(const char *run_dir, const char *name, struct netd_error *e);
+void state_remove(const char *run_dir, const char *name);
+int state_write(const char *run_dir, const char *name, const char *file, const char *data,
+		size_t len);
+ssize_t state_read(const char *run_dir, const char *name, const char *file, char *buf, size_t size);
+pid_t state_pid(const char *run_dir, const char *name, const char *file);
+
+/* ctl.c: commands on a container that runs already */
+int ctl_ps(const char *run_dir, int argc, char **argv);
+int ctl_stop(const char *run_dir, int argc, char **argv);
+int ctl_rm(const char *run_dir, int argc, char **argv);
+int ctl_logs(const char *run_dir, int argc, char **argv);
+int ctl_exec(const char *run_dir, int argc, char **argv);
+
+#endif /* NETRUN_H */

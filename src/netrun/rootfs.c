@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rootfs.c - the container's file system, in its own mount namespace: the root directory bound
+ * on itself, a fresh /proc, a read-only /sys, a minimal /dev (device nodes bound from the
+ * host's, a private devpts, a tmpfs /dev/shm), then pivot_root into it
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "netrun.h"
+
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+static const struct {
+	const char *target;
+	const char *link;
+} dev_links[] = {
+	{ "/proc/self/fd", "fd" },	 { "/proc/self/fd/0", "stdin" },
+	{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+	{ "pts/ptmx", "ptmx" },
+};
+
+static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
+		    const char *data, struct netd_error *e)
+{
+	if (mount(src, dst, type, flags, data) < 0)
+		return err_set(e, errno, "mount %s on %s: %s", type ? type : src, dst,
+			       strerror(errno));
+	return 0;
+}
+
+static int mkdir_in(const char *root, const char *dir, mode_t mode, char *ret_path, size_t size,
+		    struct netd_error *e)
+{
+	(void)snprintf(ret_path, size, "%s/%s", root, dir);
+	if (mkdir(ret_path, mode) < 0 && errno != EEXIST)
+		return err_set(e, errno, "mkdir %s: %s", ret_path, strerror(errno));
+	return 0;
+}
+
+static int dev_setup(const char *root, struct netd_error *e)
+{
+	char dev[4096], path[4096 + 32];
+	size_t i;
+	int r;
+
+	r = mkdir_in(root, "dev", 0755, dev, sizeof(dev), e);
+	if (r == 0)
+		r = do_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME,
+			     "mode=755,size=65536k", e);
+	for (i = 0; r == 0 && i < ARRAY_SIZE(dev_nodes); i++) {
+		char host[32];
+		int fd;
+
+		(void)snprintf(path, sizeof(path), "%s/%s", dev, dev_nodes[i]);
+		(void)snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return err_set(e, errno, "create %s: %s", path, strerror(errno));
+		(void)close(fd);
+		r = do_mount(host, path, NULL, MS_BIND, NULL, e);
+	}
+	if (r == 0)
+		r = mkdir_in(dev, "pts", 0755, path, sizeof(path), e);
+	if (r == 0)
+		r = do_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
+			     "newinstance,ptmxmode=0666,mode=0620", e);
+	if (r == 0)
+		r = mkdir_in(dev, "shm", 01777, path, sizeof(path), e);
+	if (r == 0)
+		r = do_mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			     "mode=1777,size=65536k", e);
+	if (r == 0)
+		r = mkdir_in(dev, "mqueue", 0755, path, sizeof(path), e);
+	for (i = 0; r == 0 && i < ARRAY_SIZE(dev_links); i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dev, dev_links[i].link);
+		if (symlink(dev_links[i].target, path) < 0)
+			return err_set(e, errno, "symlink %s: %s", path, strerror(errno));
+	}
+	return r;
+}
+
+/**
+ * rootfs_enter() - build the container's mounts under --rootfs and pivot_root into it
+ * @o:		options (rootfs, workdir)
+ * @e:		error context
+ *
+ * Runs in the container's new mount namespace, before any workload code: nothing here
+ * propagates back to the host (everything is made private first).
+ *
+ * Return: 0 or negative errno
+ */
+int rootfs_enter(const struct run_opts *o, struct netd_error *e)
+{
+	const char *root = o->rootfs;
+	char path[4096];
+	int r;
+
+	r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, e);
+	/* pivot_root needs a mount point: the directory bound on itself */
+	if (r == 0)
+		r = do_mount(root, root, NULL, MS_BIND | MS_REC, NULL, e);
+	if (r == 0)
+		r = mkdir_in(root, "proc", 0555, path, sizeof(path), e);
+	if (r == 0)
+		r = do_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, e);
+	if (r == 0)
+		r = mkdir_in(root, "sys", 0555, path, sizeof(path), e);
+	if (r == 0)
+		r = do_mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			     NULL, e);
+	if (r == 0)
+		r = dev_setup(root, e);
+	if (r == 0)
+		r = mkdir_in(root, "tmp", 01777, path, sizeof(path), e);
+	if (r < 0)
+		return r;
+	if (chdir(root) < 0)
+		return err_set(e, errno, "chdir %s: %s", root, strerror(errno));
+	/* pivot_root(".", "."): the old root ends up on top of the new one, then goes */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return err_set(e, errno, "pivot_root into %s: %s", root, strerror(errno));
+	if (umount2(".", MNT_DETACH) < 0)
+		return err_set(e, errno, "detach the old root: %s", strerror(errno));
+	if (chdir(o->workdir) < 0)
+		return err_set(e, errno, "--workdir %s: %s", o->workdir, strerror(errno));
+	return 0;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* size.c - Docker's spellings of limits: --memory 512m, --cpus 0.5 (pure, unit-tested) */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "netrun.h"
+
+/* the kernel's smallest CFS quota is 1 ms; more than 4096 CPUs is a typo */
+#define CPUS_MIN_QUOTA_US 1000
+#define CPUS_MAX_MICRO (4096ULL * 1000000ULL)
+
+/**
+ * size_parse() - parse a byte count with an optional b, k, m or g suffix (powers of 1024)
+ * @s:		"512m", "1G", "65536", "64k"
+ * @ret:	bytes, written on success only
+ *
+ * Return: 0, or -EINVAL for anything else (empty, sign, junk, zero) or -ERANGE on overflow
+ */
+int size_parse(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0, mult = 1;
+	const char *p = s;
+
+	if (!s || !isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (tolower((unsigned char)*p)) {
+	case '\0':
+	case 'b':
+		break;
+	case 'k':
+		mult = 1ULL << 10;
+		break;
+	case 'm':
+		mult = 1ULL << 20;
+		break;
+	case 'g':
+		mult = 1ULL << 30;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*p && p[1])
+		return -EINVAL;
+	if (v == 0)
+		return -EINVAL;
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	*ret = v * mult;
+	return 0;
+}
+
+/**
+ * cpus_parse() - turn a CPU count ("0.5", "2", "1.25") into a CFS quota for @period_us
+ * @s:		decimal number of CPUs, at most 6 fractional digits
+ * @period_us:	CFS period in microseconds (100000 as Docker uses)
+ * @ret_quota_us: quota in microseconds per period, written on success only
+ *
+ * Return: 0, -EINVAL for junk or zero, -ERANGE below 1 ms per period or above 4096 CPUs
+ */
+int cpus_parse(const char *s, uint64_t period_us, uint64_t *ret_quota_us)
+{
+	uint64_t whole = 0, frac = 0, scale = 100000, micro, quota;
+	const char *p = s;
+	int nfrac = 0;
+
+	if (!s || !*s || period_us == 0 || period_us > 1000000)
+		return -EINVAL;
+	if (!isdigit((unsigned char)*p) && *p != '.')
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > 4096)
+			return -ERANGE;
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (++nfrac > 6)
+				return -EINVAL;
+			frac += (uint64_t)(*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p)
+		return -EINVAL;
+	micro = whole * 1000000ULL + frac;
+	if (micro == 0)
+		return -EINVAL;
+	if (micro > CPUS_MAX_MICRO)
+		return -ERANGE;
+	quota = micro * period_us / 1000000ULL;
+	if (quota < CPUS_MIN_QUOTA_US)
+		return -ERANGE;
+	*ret_quota_us = quota;
+	return 0;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_netrun_size.c - netrun's --memory sizes and --cpus quotas */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../helpers/cmocka_compat.h"
+
+#include "../../src/netrun/netrun.h"
+
+static void test_netrun_size_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		uint64_t want;
+	} cases[] = {
+		{ "512m", 0, 512ULL << 20 },
+		{ "512M", 0, 512ULL << 20 },
+		{ "1g", 0, 1ULL << 30 },
+		{ "64k", 0, 64ULL << 10 },
+		{ "4096", 0, 4096 },
+		{ "4096b", 0, 4096 },
+		{ "17179869183g", 0, 17179869183ULL << 30 },
+		{ "17179869184g", -ERANGE, 0 },
+		{ "99999999999999999999", -ERANGE, 0 },
+		{ "", -EINVAL, 0 },
+		{ "m", -EINVAL, 0 },
+		{ "0", -EINVAL, 0 },
+		{ "0m", -EINVAL, 0 },
+		{ "-1m", -EINVAL, 0 },
+		{ "+1m", -EINVAL, 0 },
+		{ " 1m", -EINVAL, 0 },
+		{ "1mb", -EINVAL, 0 },
+		{ "1t", -EINVAL, 0 },
+		{ "1.5g", -EINVAL, 0 },
+		{ "12 m", -EINVAL, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t v = 7;
+		int r = size_parse(cases[i].in, &v);
+
+		if (r != cases[i].ret)
+			fail_msg("size_parse(\"%s\") = %d, want %d", cases[i].in, r, cases[i].ret);
+		if (r == 0 && v != cases[i].want)
+			fail_msg("size_parse(\"%s\") gave %llu", cases[i].in,
+				 (unsigned long long)v);
+		if (r < 0 && v != 7)
+			fail_msg("size_parse(\"%s\") wrote its output on failure", cases[i].in);
+	}
+	assert_int_equal(size_parse(NULL, &(uint64_t){ 0 }), -EINVAL);
+}
+
+static void test_netrun_cpus_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		uint64_t want;
+	} cases[] = {
+		{ "0.5", 0, 50000 },	  { "1", 0, 100000 },	       { "2", 0, 200000 },
+		{ "1.25", 0, 125000 },	  { ".5", 0, 50000 },	       { "0.01", 0, 1000 },
+		{ "4096", 0, 409600000 }, { "0.000001", -ERANGE, 0 },  { "0.009", -ERANGE, 0 },
+		{ "4097", -ERANGE, 0 },	  { "0", -EINVAL, 0 },	       { "0.0", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },	  { "1.", -EINVAL, 0 },	       { "-1", -EINVAL, 0 },
+		{ "1.5x", -EINVAL, 0 },	  { "0.1234567", -EINVAL, 0 }, { "1e3", -EINVAL, 0 },
+		{ "..5", -EINVAL, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t v = 7;
+		int r = cpus_parse(cases[i].in, 100000, &v);
+
+		if (r != cases[i].ret)
+			fail_msg("cpus_parse(\"%s\") = %d, want %d", cases[i].in, r, cases[i].ret);
+		if (r == 0 && v != cases[i].want)
+			fail_msg("cpus_parse(\"%s\") gave %llu", cases[i].in,
+				 (unsigned long long)v);
+		if (r < 0 && v != 7)
+			fail_msg("cpus_parse(\"%s\") wrote its output on failure", cases[i].in);
+	}
+	/* another period scales the quota; a period out of range is refused */
+	{
+		uint64_t v = 0;
+
+		assert_int_equal(cpus_parse("0.5", 200000, &v), 0);
+		assert_int_equal(v, 100000);
+		assert_int_equal(cpus_parse("0.5", 0, &v), -EINVAL);
+		assert_int_equal(cpus_parse("0.5", 2000000, &v), -EINVAL);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_netrun_size_parse),
+		cmocka_unit_test(test_netrun_cpus_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
