@@ -13,19 +13,32 @@
 static int cmd_version(struct netctl *ctl, int argc, char **argv);
 static int cmd_info(struct netctl *ctl, int argc, char **argv);
 
+/* commands with a synopsis get --help here; network and attach print their own */
 static const struct command commands[] = {
-	{ "network", cmd_network, "create, list, inspect and remove networks" },
-	{ "attach", cmd_attach, "attach a container's network namespace to a network" },
-	{ "detach", cmd_detach, "detach a container from one or all networks" },
-	{ "ls", cmd_ls, "list endpoints" },
-	{ "inspect", cmd_inspect, "show a container's endpoints" },
-	{ "publish", cmd_publish,
-	  "publish a container port: publish [--network N] [--proxy-protocol] SPEC CTR" },
-	{ "unpublish", cmd_unpublish, "unpublish a container port: unpublish SPEC CTR" },
-	{ "port", cmd_port, "list a container's published ports: port [--stats] CTR" },
-	{ "info", cmd_info, "show netd's state summary" },
-	{ "version", cmd_version, "show client and daemon versions" },
+	{ "network", cmd_network, "create, list, inspect and remove networks", NULL },
+	{ "attach", cmd_attach, "attach a container's network namespace to a network", NULL },
+	{ "detach", cmd_detach, "detach a container from one or all networks",
+	  "detach CONTAINER [--network NAME]" },
+	{ "ls", cmd_ls, "list endpoints", "ls [--network NAME] [-q]" },
+	{ "inspect", cmd_inspect, "show a container's endpoints", "inspect CONTAINER" },
+	{ "publish", cmd_publish, "publish a container port (Docker's -p syntax)",
+	  "publish [--network NAME] [--proxy-protocol] [HOSTIP:][HOSTPORT[-END]:]CTRPORT[-END][/tcp|udp|sctp] CONTAINER" },
+	{ "unpublish", cmd_unpublish, "unpublish a container port",
+	  "unpublish SPEC CONTAINER   (8080:80, or 80/udp for every mapping of that port)" },
+	{ "port", cmd_port, "list a container's published ports", "port [--stats] CONTAINER" },
+	{ "info", cmd_info, "show netd's state summary", "info" },
+	{ "version", cmd_version, "show client and daemon versions", "version" },
 };
+
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
 
 static void usage(FILE *f)
 {
@@ -242,7 +255,13 @@ int main(int argc, char **argv)
 	}
 	for (k = 0; k < ARRAY_SIZE(commands); k++) {
 		if (strcmp(argv[i], commands[k].name) == 0) {
-			r = commands[k].fn(&ctl, argc - i, argv + i);
+			if (commands[k].synopsis && wants_help(argc - i, argv + i)) {
+				(void)printf("Usage: netctl %s\n%s\n", commands[k].synopsis,
+					     commands[k].summary);
+				r = 0;
+			} else {
+				r = commands[k].fn(&ctl, argc - i, argv + i);
+			}
 			break;
 		}
 	}

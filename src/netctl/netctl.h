@@ -23,6 +23,7 @@ struct command {
 	const char *name;
 	int (*fn)(struct netctl *ctl, int argc, char **argv);
 	const char *summary;
+	const char *synopsis; /* for --help, or NULL when the command prints its own */
 };
 
 int cmd_network(struct netctl *ctl, int argc, char **argv);

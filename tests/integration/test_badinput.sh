@@ -261,4 +261,12 @@ check "netd starts over the stale socket" netctl info
 check_eq "c1 is still attached after all of it" "c1" "$(netctl ls -q)"
 netd_stop
 check_eq "netd exits 0 on SIGTERM (ASan leak check included)" 0 "$?"
+
+# ---- every command answers --help, with no daemon needed ----------------------------------------
+for cmd in network "network create" attach detach ls inspect publish unpublish port info version; do
+    # shellcheck disable=SC2086 # "network create" is two words
+    out=$("$NETCTL_BIN" --socket "$T/none.sock" $cmd --help 2>&1)
+    check_eq "netctl $cmd --help exits 0" 0 "$?"
+    check_match "netctl $cmd --help shows its usage" "^Usage: netctl $cmd" "$out"
+done
 finish
