@@ -35,6 +35,29 @@ NOTIFY_SOCKET="relative/path" netd_start
 check "a bogus NOTIFY_SOCKET is logged and ignored" grep -q "is not a socket path, ignoring" "$T/netd.log"
 netd_stop
 
+# ---- bash completion ---------------------------------------------------------------------------
+complete_words() { # complete_words WORD...: what _netctl offers for the last word
+    (
+        PATH="$NETD_BUILDDIR:$PATH"
+        complete() { :; }
+        # shellcheck source=/dev/null
+        . "$NETD_SRCDIR/examples/completion/netctl.bash"
+        COMP_WORDS=(netctl --socket "$T/run/netd.sock" "$@")
+        COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+        _netctl
+        printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+    )
+}
+netd_start
+ctr_start c1
+netctl attach c1 --pid "$(ctr_pid c1)" >/dev/null || hard_error "attach c1"
+check_eq "completion: commands" "publish " "$(complete_words pu)"
+check_eq "completion: network subcommands" "create inspect ls rm " "$(complete_words network "")"
+check_match "completion: containers asked of netd" "(^| )c1( |$)" "$(complete_words port "")"
+check_match "completion: networks asked of netd" "(^| )netd( |$)" "$(complete_words attach c1 --network "")"
+netctl detach c1 >/dev/null
+netd_stop
+
 # ---- the unit file and make install ------------------------------------------------------------
 check "make builds netd.service" make -C "$NETD_BUILDDIR" -s netd.service netd.conf
 check_match "its ExecStart is the installed netd" "^ExecStart=/.*/sbin/netd " \
@@ -46,7 +69,8 @@ if command -v systemd-analyze >/dev/null; then
 fi
 make -C "$NETD_BUILDDIR" -s install DESTDIR="$T/root" >"$T/install.log" 2>&1 ||
     { cat "$T/install.log"; hard_error "make install"; }
-for f in sbin/netd bin/netctl lib/systemd/system/netd.service lib/tmpfiles.d/netd.conf; do
+for f in sbin/netd bin/netctl lib/systemd/system/netd.service lib/tmpfiles.d/netd.conf \
+    share/bash-completion/completions/netctl; do
     check "make install puts $f in place" test -e "$T/root/usr/local/$f"
 done
 for f in man8/netd.8 man8/netctl.8 man8/netd-cni.8 man1/netd-hook.1; do
