@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <time.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <string.h>
@@ -42,7 +44,87 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_GET, "/v1/ports", api_port_list },
 	{ EVHTTP_REQ_POST, "/v1/ports", api_port_publish },
 	{ EVHTTP_REQ_DELETE, "/v1/ports", api_port_unpublish },
+	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
 };
+
+/* request latency buckets in seconds (Prometheus "le"), then +Inf */
+static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1 };
+#define N_BUCKETS (ARRAY_SIZE(buckets) + 1)
+
+/*
+ * How each route has been used since start, for GET /metrics.  One daemon per process:
+ * file scope is enough.
+ */
+static struct {
+	uint64_t count;
+	uint64_t bucket[N_BUCKETS];
+	double sum;
+} route_stats[ARRAY_SIZE(routes)];
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void observe(size_t route, double seconds)
+{
+	size_t b = 0;
+
+	while (b < ARRAY_SIZE(buckets) && seconds > buckets[b])
+		b++;
+	route_stats[route].count++;
+	route_stats[route].bucket[b]++;
+	route_stats[route].sum += seconds;
+}
+
+static const char *method_name(enum evhttp_cmd_type m)
+{
+	return m == EVHTTP_REQ_GET ? "GET" : m == EVHTTP_REQ_POST ? "POST" : "DELETE";
+}
+
+/**
+ * api_metrics_requests() - the API's request counters and latency histograms, in the
+ * Prometheus text format
+ * @out:	buffer to append to
+ */
+void api_metrics_requests(struct evbuffer *out)
+{
+	size_t i, b;
+
+	evbuffer_add_printf(out, "# HELP netd_api_request_duration_seconds Time netd took to "
+				 "answer an API request, by route.\n"
+				 "# TYPE netd_api_request_duration_seconds histogram\n");
+	for (i = 0; i < ARRAY_SIZE(routes); i++) {
+		uint64_t cum = 0;
+		char label[64];
+
+		(void)snprintf(label, sizeof(label), "%s %s", method_name(routes[i].method),
+			       routes[i].prefix);
+		for (b = 0; b < N_BUCKETS; b++) {
+			cum += route_stats[i].bucket[b];
+			if (b < ARRAY_SIZE(buckets))
+				evbuffer_add_printf(
+					out,
+					"netd_api_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %" PRIu64
+					"\n",
+					label, buckets[b], cum);
+			else
+				evbuffer_add_printf(
+					out,
+					"netd_api_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %" PRIu64
+					"\n",
+					label, cum);
+		}
+		evbuffer_add_printf(out,
+				    "netd_api_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+				    "netd_api_request_duration_seconds_count{route=\"%s\"} %" PRIu64
+				    "\n",
+				    label, route_stats[i].sum, label, route_stats[i].count);
+	}
+}
 
 /**
  * api_reply_json() - send @body with @status and take ownership of @body
@@ -194,7 +276,13 @@ static void dispatch(struct evhttp_request *req, void *arg)
 		if (rt->method != method)
 			continue;
 		log_debug("%s", evhttp_request_get_uri(req));
-		rt->fn(d, req, arg_s);
+		{
+			/* handlers answer before they return: the time is the request's */
+			double start = now_s();
+
+			rt->fn(d, req, arg_s);
+			observe(i, now_s() - start);
+		}
 		return;
 	}
 	if (path_matched) {

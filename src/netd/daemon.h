@@ -114,6 +114,7 @@ struct proxy_sup {
 	uint32_t next_slot;
 	unsigned int restarts;
 	time_t window_start;
+	uint64_t restarts_total;
 };
 
 struct state {
@@ -246,6 +247,9 @@ void api_endpoint_detach(struct daemon *d, struct evhttp_request *req, const cha
 void api_port_list(struct daemon *d, struct evhttp_request *req, const char *arg);
 void api_port_publish(struct daemon *d, struct evhttp_request *req, const char *arg);
 void api_port_unpublish(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg);
+struct evbuffer;
+void api_metrics_requests(struct evbuffer *out);
 json_t *api_network_json(const struct daemon *d, const struct network *n);
 
 /* notify.c */

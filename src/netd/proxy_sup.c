@@ -272,6 +272,7 @@ static void on_sigchld(evutil_socket_t sig, short what, void *arg)
 		if (pid != p->pid)
 			continue;
 		p->pid = 0;
+		p->restarts_total++;
 		stop_child(p);
 		if (WIFSIGNALED(status))
 			log_warn("netd-proxy killed by signal %d: restarting it", WTERMSIG(status));

@@ -55,6 +55,28 @@ check_eq "completion: commands" "publish " "$(complete_words pu)"
 check_eq "completion: network subcommands" "create inspect ls rm " "$(complete_words network "")"
 check_match "completion: containers asked of netd" "(^| )c1( |$)" "$(complete_words port "")"
 check_match "completion: networks asked of netd" "(^| )netd( |$)" "$(complete_words attach c1 --network "")"
+
+# ---- GET /metrics (Prometheus text format) ----------------------------------------------------
+metrics() { curl -s -m 3 --unix-socket "$T/run/netd.sock" http://netd/metrics; }
+has_line() { grep -qxF "$2" <<<"$1"; } # has_line TEXT LINE
+netctl publish 8080:80 c1 >/dev/null
+out=$(metrics)
+check "metrics: endpoints" has_line "$out" "netd_endpoints 1"
+check "metrics: networks" has_line "$out" "netd_networks 1"
+check "metrics: published ports" has_line "$out" "netd_published_ports 1"
+check_match "metrics: the proxy's counters per port" \
+    'netd_proxy_connections_total\{container="c1",port="8080:80/tcp"\} 0' "$out"
+check_match "metrics: request latency histogram" \
+    'netd_api_request_duration_seconds_count\{route="POST /v1/ports"\} 1' "$out"
+check_match "metrics: every bucket up to +Inf" \
+    'netd_api_request_duration_seconds_bucket\{route="POST /v1/ports",le="\+Inf"\} 1' "$out"
+netctl publish 8081:80 c1 >/dev/null
+out=$(metrics)
+check "metrics: the values move" has_line "$out" "netd_published_ports 2"
+check_match "metrics: and the request count" \
+    'netd_api_request_duration_seconds_count\{route="POST /v1/ports"\} 2' "$out"
+check_match "metrics: the content type Prometheus expects" "text/plain; version=0.0.4" \
+    "$(curl -s -m 3 -D - -o /dev/null --unix-socket "$T/run/netd.sock" http://netd/metrics)"
 netctl detach c1 >/dev/null
 netd_stop
 

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* api_metrics.c - GET /metrics: what netd holds and does, in the Prometheus text format */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include "daemon.h"
+
+static void gauge(struct evbuffer *out, const char *name, const char *help, uint64_t v)
+{
+	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s gauge\n%s %" PRIu64 "\n", name, help,
+			    name, name, v);
+}
+
+/* the userland proxy's counters of every published port, one series per mapping */
+static void proxy_series(struct daemon *d, struct evbuffer *out)
+{
+	static const struct {
+		const char *name, *type, *help;
+		size_t offset;
+	} series[] = {
+		{ "netd_proxy_connections", "gauge",
+		  "Connections (UDP flows) the userland proxy relays now, by published port.",
+		  offsetof(struct proxy_stats, conns_current) },
+		{ "netd_proxy_connections_total", "counter",
+		  "Connections (UDP flows) the userland proxy accepted.",
+		  offsetof(struct proxy_stats, conns_total) },
+		{ "netd_proxy_refused_total", "counter",
+		  "Connections refused by the proxy's connection or flow limits.",
+		  offsetof(struct proxy_stats, refused) },
+		{ "netd_proxy_received_bytes_total", "counter",
+		  "Bytes the proxy relayed from clients to containers.",
+		  offsetof(struct proxy_stats, bytes_in) },
+		{ "netd_proxy_sent_bytes_total", "counter",
+		  "Bytes the proxy relayed from containers to clients.",
+		  offsetof(struct proxy_stats, bytes_out) },
+	};
+	size_t s, i;
+
+	if (!d->proxy.stats)
+		return;
+	for (s = 0; s < ARRAY_SIZE(series); s++) {
+		evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", series[s].name,
+				    series[s].help, series[s].name, series[s].type);
+		for (i = 0; i < d->state.n_mappings; i++) {
+			const struct mapping *mp = d->state.mappings[i];
+			const uint64_t *v;
+			char spec[PORTSPEC_STRLEN];
+
+			if (!mp->has_slot || portspec_format(&mp->m.spec, spec, sizeof(spec)) < 0)
+				continue;
+			v = (const uint64_t *)((const char *)&d->proxy.stats[mp->slot] +
+					       series[s].offset);
+			evbuffer_add_printf(out, "%s{container=\"%s\",port=\"%s\"} %" PRIu64 "\n",
+					    series[s].name, mp->m.container, spec,
+					    __atomic_load_n(v, __ATOMIC_RELAXED));
+		}
+	}
+	evbuffer_add_printf(
+		out,
+		"# HELP netd_proxy_restarts_total Times netd restarted its proxy worker.\n"
+		"# TYPE netd_proxy_restarts_total counter\n"
+		"netd_proxy_restarts_total %" PRIu64 "\n",
+		d->proxy.restarts_total);
+}
+
+/**
+ * api_metrics() - GET /metrics
+ * @d:		daemon
+ * @req:	request
+ * @arg:	unused
+ */
+void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg)
+{
+	struct evbuffer *out = evbuffer_new();
+
+	if (!out) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	gauge(out, "netd_networks", "Networks netd manages.", d->state.n_networks);
+	gauge(out, "netd_endpoints", "Container endpoints attached.", d->state.n_endpoints);
+	gauge(out, "netd_published_ports", "Published port mappings (a range counts once).",
+	      d->state.n_mappings);
+	proxy_series(d, out);
+	api_metrics_requests(out);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "text/plain; version=0.0.4");
+	evhttp_send_reply(req, 200, "OK", out);
+	evbuffer_free(out);
+}
