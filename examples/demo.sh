@@ -20,7 +20,7 @@ if [ "${NETD_DEMO_SANDBOX:-}" != 1 ]; then
         (cd "$top" && ./autogen.sh >/dev/null 2>&1) || exit 1
         mkdir -p "$build" && (cd "$build" && "$top/configure" CFLAGS="-O2 -g" >/dev/null) || exit 1
     fi
-    make -C "$build" -j"$(nproc)" netd netctl >/dev/null || exit 1
+    make -C "$build" -j"$(nproc)" netd netctl netd-proxy >/dev/null || exit 1
     NETD_DEMO_SANDBOX=1 NETD_BUILDDIR=$build exec unshare --net --mount --fork -- bash "$self" "$@"
 fi
 

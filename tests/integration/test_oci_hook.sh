@@ -15,9 +15,12 @@ done
 BUSYBOX=$(command -v busybox)
 file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" ||
     ldd "$BUSYBOX" 2>&1 | grep -q "not a dynamic" || skip "busybox is not static (busybox-static)"
-# crun refuses cgroup v2 controllers next to v1 ones (a hybrid host); without the v2 mount,
-# in this sandbox's own mount namespace only, it uses v1 like runc
-mountpoint -q /sys/fs/cgroup/unified && umount /sys/fs/cgroup/unified
+# crun refuses cgroup v2 controllers next to v1 ones (a hybrid host); with an empty tmpfs
+# over the v2 mount, in this sandbox's own mount namespace only, it uses v1 like runc (not
+# an unmount: crun would then write its v2 directories onto the host's /sys/fs/cgroup)
+if mountpoint -q /sys/fs/cgroup/unified; then
+    mount -t tmpfs -o size=1m tmpfs /sys/fs/cgroup/unified || hard_error "hide cgroup v2"
+fi
 
 # bundle RUNTIME NAME ANNOTATIONS_JSON: a busybox bundle serving HTTP on port 80
 bundle() {
