@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* caps.c - Docker's default capability set and no_new_privs for the container's processes */
+/*
+ * caps.c - Docker's default capability set and no_new_privs for the container's processes, and
+ * --user's switch to another user
+ */
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -70,5 +74,27 @@ int caps_restrict(struct netd_error *e)
 		return err_set(e, errno, "capset: %s", strerror(errno));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return err_set(e, errno, "no_new_privs: %s", strerror(errno));
+	return 0;
+}
+
+/**
+ * user_switch() - become @uid:@gid with no supplementary groups
+ * @uid:	user id
+ * @gid:	group id
+ * @e:		error context
+ *
+ * Groups first: once the user id is not 0, CAP_SETGID is gone. A process that is no longer
+ * root loses its effective and permitted capabilities here and gets none at execve().
+ *
+ * Return: 0 or negative errno
+ */
+int user_switch(uid_t uid, gid_t gid, struct netd_error *e)
+{
+	if (setgroups(0, NULL) < 0)
+		return err_set(e, errno, "setgroups: %s", strerror(errno));
+	if (setresgid(gid, gid, gid) < 0)
+		return err_set(e, errno, "setresgid %u: %s", (unsigned int)gid, strerror(errno));
+	if (setresuid(uid, uid, uid) < 0)
+		return err_set(e, errno, "setresuid %u: %s", (unsigned int)uid, strerror(errno));
 	return 0;
 }

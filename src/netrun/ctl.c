@@ -238,13 +238,17 @@ static int config_load(const char *run_dir, const char *name, char *buf, size_t 
 
 static int ns_join(pid_t init, struct netd_error *e)
 {
+	/* the user namespace first: it owns the others (--userns) */
 	static const struct {
 		const char *name;
 		int type;
 	} nss[] = {
-		{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },	{ "net", CLONE_NEWNET },
-		{ "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
+		{ "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+		{ "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
+		{ "mnt", CLONE_NEWNS },
 	};
+	char self[64] = "", theirs[64] = "", upath[64];
+	bool other_user;
 	int fds[ARRAY_SIZE(nss)];
 	size_t i;
 	int r = 0;
@@ -258,10 +262,27 @@ static int ns_join(pid_t init, struct netd_error *e)
 		if (fds[i] < 0 && r == 0)
 			r = err_set(e, errno, "open %s: %s", path, strerror(errno));
 	}
-	for (i = 0; r == 0 && i < ARRAY_SIZE(nss); i++)
+	(void)snprintf(upath, sizeof(upath), "/proc/%d/ns/user", (int)init);
+	(void)!readlink(upath, theirs, sizeof(theirs) - 1);
+	(void)!readlink("/proc/self/ns/user", self, sizeof(self) - 1);
+	other_user = strcmp(self, theirs) != 0;
+	for (i = 0; r == 0 && i < ARRAY_SIZE(nss); i++) {
+		if (nss[i].type == CLONE_NEWUSER) {
+			/* setns() into one's own user namespace is EINVAL: join only another */
+			if (!other_user)
+				continue;
+			if (setns(fds[i], CLONE_NEWUSER) < 0)
+				r = err_set(e, errno, "enter the user namespace: %s",
+					    strerror(errno));
+			/* the host's root is unmapped there: become its root */
+			else
+				r = user_switch(0, 0, e);
+			continue;
+		}
 		if (setns(fds[i], nss[i].type) < 0)
 			r = err_set(e, errno, "enter the %s namespace: %s", nss[i].name,
 				    strerror(errno));
+	}
 	for (i = 0; i < ARRAY_SIZE(nss); i++)
 		if (fds[i] >= 0)
 			(void)close(fds[i]);
@@ -276,7 +297,7 @@ static int ns_join(pid_t init, struct netd_error *e)
  *
  * Joins the container's cgroups, then its ipc, uts, net, pid, cgroup and mount namespaces,
  * its root and working directory; the command gets the container's environment, Docker's
- * capabilities and no_new_privs.
+ * capabilities and no_new_privs, and runs as the container's --user.
  *
  * Return: the command's exit status, 128+N when signal N killed it, 125 when netrun failed
  */
@@ -288,6 +309,10 @@ int ctl_exec(const char *run_dir, int argc, char **argv)
 	const char *name, *workdir = "/";
 	_cleanup_close_ int root_fd = -1;
 	struct cgroup cg;
+	char user[32];
+	uid_t uid = 0;
+	gid_t gid = 0;
+	bool as_user = false;
 	pid_t init, child;
 	int i = 2, status;
 
@@ -308,6 +333,14 @@ int ctl_exec(const char *run_dir, int argc, char **argv)
 	if (config_load(run_dir, name, cfg, sizeof(cfg), &workdir, envp, ARRAY_SIZE(envp)) < 0) {
 		log_error("exec: no configuration for '%s'", name);
 		return EXIT_NETRUN;
+	}
+	/* the container's --user, as docker exec runs as the container's user */
+	if (state_read(run_dir, name, "user", user, sizeof(user)) > 0) {
+		if (user_parse(user, &uid, &gid) < 0) {
+			log_error("exec: bad user '%s' in the state of '%s'", user, name);
+			return EXIT_NETRUN;
+		}
+		as_user = true;
 	}
 	(void)snprintf(root_path, sizeof(root_path), "/proc/%d/root", (int)init);
 	root_fd = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -331,7 +364,7 @@ int ctl_exec(const char *run_dir, int argc, char **argv)
 		return EXIT_NETRUN;
 	}
 	if (child == 0) {
-		if (caps_restrict(&e) < 0) {
+		if (caps_restrict(&e) < 0 || (as_user && user_switch(uid, gid, &e) < 0)) {
 			log_error("exec: %s", e.msg);
 			_exit(EXIT_NETRUN);
 		}

@@ -30,8 +30,10 @@ static _Noreturn void setup_failed(int err_fd, const struct netd_error *e)
 	_exit(EXIT_SETUP);
 }
 
-static _Noreturn void workload_exec(const struct run_opts *o)
+/* err_fd is close-on-exec: EOF tells netrun the workload runs */
+static _Noreturn void workload_exec(const struct run_opts *o, int err_fd)
 {
+	struct netd_error e = NETD_ERROR_INIT;
 	char *envp[NETRUN_ENV_SLOTS];
 	char host[128];
 	sigset_t none;
@@ -45,6 +47,9 @@ static _Noreturn void workload_exec(const struct run_opts *o)
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	run_opts_env(o, envp, host, sizeof(host));
+	/* last, as runc does: setup needed root, the workload does not */
+	if (o->user && user_switch(o->uid, o->gid, &e) < 0)
+		setup_failed(err_fd, &e);
 	/* execvp() searches the PATH of environ: the container's, not netrun's */
 	environ = envp;
 	(void)execvp(o->argv[0], o->argv);
@@ -110,16 +115,29 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 	pid_t workload;
 	char go;
 
-	/* netrun gone: so is the container */
+	/* --userns: nothing until netrun has mapped root (and moved us into our cgroups) */
+	if (o->userns) {
+		if (read(sync_fd, &go, 1) != 1)
+			_exit(EXIT_SETUP);
+		/* the host's root is unmapped here: become the namespace's own */
+		if (user_switch(0, 0, &e) < 0)
+			setup_failed(err_fd, &e);
+	}
+	/* netrun gone: so is the container (after the id change, which clears it) */
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void)prctl(PR_SET_NAME, "netrun-init", 0, 0, 0);
+	/* first: sysfs, mounted below, shows the network namespace of who mounts it */
+	if (o->pod && pod_join(o->pod_fds, &e) < 0)
+		setup_failed(err_fd, &e);
 	/*
 	 * Joining a cgroup v1 hierarchy can take milliseconds (an RCU grace period): done here,
 	 * it overlaps netd's attach in netrun. It is done before "go", so before the workload.
+	 * With --userns netrun did it: container root cannot write the host's cgroup files.
 	 */
-	if (cgroup_attach(cg, 0, &e) < 0)
+	if (!o->userns && cgroup_attach(cg, 0, &e) < 0)
 		setup_failed(err_fd, &e);
-	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
+	/* a pod's host name is the pod's */
+	if (!o->pod && sethostname(o->hostname, strlen(o->hostname)) < 0) {
 		(void)err_set(&e, errno, "sethostname %s: %s", o->hostname, strerror(errno));
 		setup_failed(err_fd, &e);
 	}
@@ -143,7 +161,7 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 		setup_failed(err_fd, &e);
 	}
 	if (workload == 0)
-		workload_exec(o);
+		workload_exec(o, err_fd);
 	(void)close(err_fd);
 	supervise(workload);
 }

@@ -36,18 +36,29 @@ static void usage(FILE *f)
 		"  logs NAME                        a detached container's output\n"
 		"  rm NAME                          forget an exited container\n"
 		"  exec NAME -- CMD [ARG ...]       run CMD inside a running container\n"
+		"  pod create NAME [--network NET] [-p SPEC ...]\n"
+		"                                   a pod: net, ipc and uts namespaces held by a pause\n"
+		"  pod rm NAME                      end a pod (its containers stopped first)\n"
 		"run: new pid, mount, uts, ipc, net and cgroup namespaces.\n"
 		"  -d, --detach        run in the background; output in RUN_DIR/NAME/log\n"
-		"  --rootfs DIR        root file system (required)\n"
+		"  --rootfs DIR        root file system (this or --layer)\n"
+		"  --layer DIR         a read-only layer (repeat: later ones on top), overlaid\n"
+		"                      with a writable upper layer in RUN_DIR/NAME/upper\n"
+		"  --keep              keep the upper layer (and the state) when it ends\n"
 		"  --name NAME         container name (default netrun-PID)\n"
 		"  --hostname NAME     host name inside (default the name)\n"
 		"  --env, -e K=V       environment (cleared to these plus PATH, HOME, HOSTNAME)\n"
 		"  --workdir, -w DIR   working directory inside (default /)\n"
-		"  --network NET|none  netd network (default netd's default); none: only lo\n"
+		"  --network NET|none|host  netd network (default netd's default); none: only lo;\n"
+		"                      host: netrun's own network namespace, no netd\n"
 		"  -p, --publish SPEC  publish a port (8080:80, 53/udp, ...)\n"
 		"  --memory, -m SIZE   memory limit (512m, 1g)\n"
 		"  --cpus N            CPU quota (0.5, 2)\n"
 		"  --pids-limit N      at most N processes\n"
+		"  --read-only         the root file system is read-only\n"
+		"  --pod NAME          join the pod's net, ipc and uts namespaces\n"
+		"  --userns            a user namespace: root inside is uid 100000 outside\n"
+		"  --user, -u UID[:GID] run the command as this user (numeric; GID default 0)\n"
 		"The socket comes from --socket, $%s, or %s.\n"
 		"State: --run-dir, $" NETRUN_RUN_DIR_ENV ", or " NETRUN_RUN_DIR_DEFAULT ".\n"
 		"Exit status: the command's, 128+N when signal N killed it, 125 when netrun failed.\n",
@@ -120,7 +131,7 @@ static int setup_result(int err_fd, struct netd_error *e)
 	return err_set(e, EIO, "container setup: %s", msg);
 }
 
-/* what exec needs later: rootfs, working directory, environment, NUL-separated */
+/* what exec needs later: rootfs, working directory, environment, NUL-separated; --user */
 static void state_config(const char *run_dir, const struct run_opts *o)
 {
 	char *envp[NETRUN_ENV_SLOTS], host[128], buf[16384];
@@ -141,6 +152,15 @@ static void state_config(const char *run_dir, const struct run_opts *o)
 	if (len > sizeof(buf))
 		len = sizeof(buf);
 	(void)state_write(run_dir, o->name, "command", buf, len);
+	if (o->user) {
+		int n = snprintf(buf, sizeof(buf), "%u:%u", (unsigned int)o->uid,
+				 (unsigned int)o->gid);
+
+		(void)state_write(run_dir, o->name, "user", buf, (size_t)n);
+	}
+	/* pod rm looks for the pod's running containers */
+	if (o->pod)
+		(void)state_write(run_dir, o->name, "pod", o->pod, strlen(o->pod));
 }
 
 static void state_pid_write(const char *run_dir, const char *name, const char *file, pid_t pid)
@@ -208,6 +228,15 @@ static int detach_fork(const char *run_dir, const struct run_opts *o, int *ret_r
 	return -1;
 }
 
+static void pod_fds_close(struct run_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < NETRUN_POD_NS; i++)
+		if (o->pod_fds[i] >= 0)
+			(void)close(TAKE_FD(o->pod_fds[i]));
+}
+
 static int cmd_run(const char *socket_path, const char *run_dir, int argc, char **argv)
 {
 	struct netd_error e = NETD_ERROR_INIT;
@@ -225,9 +254,15 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 		log_error("%s", e.msg);
 		return EXIT_USAGE;
 	}
-	net = !run_opts_network_none(&o);
+	/* none, host and a pod's container: netd is not needed */
+	net = !run_opts_network_none(&o) && !run_opts_network_host(&o) && !o.pod;
 	(void)signal(SIGPIPE, SIG_IGN);
 	r = state_create(run_dir, o.name, &e);
+	if (r == 0 && o.n_layers) {
+		r = layers_prepare(run_dir, &o, &e);
+		if (r < 0)
+			state_remove(run_dir, o.name);
+	}
 	if (r < 0) {
 		log_error("%s", e.msg);
 		return EXIT_NETRUN;
@@ -242,17 +277,27 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 	r = client_init(&c, socket_path, &e);
 	if (r == 0 && net)
 		r = netdcall_check(&c, &e);
+	if (r == 0 && o.pod)
+		r = pod_join_open(run_dir, o.pod, o.pod_fds, &e);
 	if (r == 0)
 		r = cgroup_create(&cg, &o, &e);
 	if (r < 0)
 		goto out;
 	signals_block(&old);
 	r = spawn_container(&o, &cg, &pid, &sync_fd, &err_fd, &e);
+	pod_fds_close(&o);
 	if (r < 0)
 		goto out;
 	child_pid = pid;
 	state_pid_write(run_dir, o.name, "init", pid);
-	if (net) {
+	if (o.userns) {
+		r = cgroup_attach(&cg, pid, &e);
+		if (r == 0)
+			r = spawn_userns_map(pid, &e);
+		if (r == 0 && write(sync_fd, "m", 1) != 1)
+			r = err_set(&e, errno, "start the container: %s", strerror(errno));
+	}
+	if (r == 0 && net) {
 		r = netdcall_attach(&c, &o, pid, &e);
 		if (r < 0)
 			(void)err_wrap(&e, "attach to netd");
@@ -288,6 +333,7 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 	if (r < 0)
 		rc = EXIT_NETRUN;
 out:
+	pod_fds_close(&o);
 	if (r < 0)
 		log_error("%s", e.msg);
 	if (attached) {
@@ -298,7 +344,11 @@ out:
 	}
 	cgroup_remove(&cg);
 	client_done(&c);
-	if (o.detach) {
+	/* the container's mount namespace, and so its overlay, ended with its last process */
+	if (o.n_layers)
+		layers_remove(run_dir, o.name, o.keep);
+	/* --keep: the state stays too, for ps and rm */
+	if (o.detach || o.keep) {
 		char v[32];
 		int n = snprintf(v, sizeof(v), "%d\n", rc);
 
@@ -339,6 +389,8 @@ int main(int argc, char **argv)
 		return ctl_logs(run_dir, argc - i, argv + i);
 	if (i < argc && strcmp(argv[i], "rm") == 0)
 		return ctl_rm(run_dir, argc - i, argv + i);
+	if (i < argc && strcmp(argv[i], "pod") == 0)
+		return pod_main(socket_path, run_dir, argc - i, argv + i);
 	if (i < argc && strcmp(argv[i], "exec") == 0)
 		return ctl_exec(run_dir, argc - i, argv + i);
 	usage(stderr);

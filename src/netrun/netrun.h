@@ -13,15 +13,25 @@
 #define NETRUN_MAX_ENV 64
 #define NETRUN_MAX_PORTS 32
 #define NETRUN_NAME_MAX 64
+#define NETRUN_MAX_LAYERS 16
+/* what a pod's containers share: net, ipc, uts */
+#define NETRUN_POD_NS 3
+/* --userns: container root is this host uid (and gid), for this many ids */
+#define NETRUN_USERNS_BASE 100000
+#define NETRUN_USERNS_SIZE 65536
+/* overlayfs reads its options from one page */
+#define NETRUN_OVERLAY_DATA_MAX 4000
 #define NETRUN_CGROUP_PARENT "netrun"
+/* (uid_t)-1 means "unchanged" to setresuid(): the largest id is one less */
+#define NETRUN_ID_MAX 4294967294U
 
 /**
  * struct run_opts - a validated `netrun run` command line
  * @name:	container name (netd endpoint and cgroup name)
- * @rootfs:	root file system directory (absolute)
+ * @rootfs:	root file system directory (absolute); with --layer, the overlay's mount point
  * @hostname:	UTS host name, default the name
  * @workdir:	working directory inside, default /
- * @network:	netd network, "" for netd's default, "none" for only lo
+ * @network:	netd network, "" for netd's default, "none" for only lo, "host" for netrun's
  * @env:	K=V entries asked for, in order
  * @ports:	-p specs, passed to netd as they are (netd validates them)
  * @memory:	memory limit in bytes, 0 for none
@@ -29,6 +39,18 @@
  * @pids_max:	pids limit, 0 for none
  * @argv:	the workload, NULL-terminated
  * @detach:	-d: run in the background under a supervisor, output to the log
+ * @read_only:	--read-only: the root file system is mounted read-only
+ * @user:	--user given: the workload runs as @uid:@gid, with no supplementary groups
+ * @uid:	its user id
+ * @gid:	its group id (0 when only UID was given, as docker run does)
+ * @layers:	--layer directories (absolute), the first one at the bottom
+ * @n_layers:	how many; 0 with --rootfs
+ * @keep:	--keep: the upper layer stays when the container ends
+ * @overlay_root: with --layer: RUN_DIR/NAME/rootfs, where the overlay is mounted
+ * @overlay_data: with --layer: the overlay's mount options
+ * @pod:	--pod: the pod whose net, ipc and uts namespaces the container joins, or NULL
+ * @pod_fds:	with --pod: those namespaces, opened by netrun (pod_join_open())
+ * @userns:	--userns: a user namespace mapping container root to NETRUN_USERNS_BASE
  */
 struct run_opts {
 	char name[NETRUN_NAME_MAX];
@@ -45,6 +67,18 @@ struct run_opts {
 	uint64_t pids_max;
 	char **argv;
 	bool detach;
+	bool read_only;
+	bool user;
+	uid_t uid;
+	gid_t gid;
+	const char *layers[NETRUN_MAX_LAYERS];
+	size_t n_layers;
+	bool keep;
+	char overlay_root[512];
+	char overlay_data[NETRUN_OVERLAY_DATA_MAX];
+	const char *pod;
+	int pod_fds[NETRUN_POD_NS];
+	bool userns;
 };
 
 /* size.c (pure) */
@@ -52,8 +86,11 @@ int size_parse(const char *s, uint64_t *ret);
 int cpus_parse(const char *s, uint64_t period_us, uint64_t *ret_quota_us);
 
 /* options.c */
+int user_parse(const char *s, uid_t *ret_uid, gid_t *ret_gid);
+int user_switch(uid_t uid, gid_t gid, struct netd_error *e);
 int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error *e);
 bool run_opts_network_none(const struct run_opts *o);
+bool run_opts_network_host(const struct run_opts *o);
 #define NETRUN_ENV_SLOTS (NETRUN_MAX_ENV + 4)
 void run_opts_env(const struct run_opts *o, char **envp, char *host, size_t host_size);
 
@@ -74,6 +111,16 @@ int caps_restrict(struct netd_error *e);
 /* rootfs.c */
 int rootfs_enter(const struct run_opts *o, struct netd_error *e);
 
+/* layers.c */
+int layers_prepare(const char *run_dir, struct run_opts *o, struct netd_error *e);
+int layers_mount(const struct run_opts *o, struct netd_error *e);
+void layers_remove(const char *run_dir, const char *name, bool keep_upper);
+
+/* pod.c */
+int pod_main(const char *socket_path, const char *run_dir, int argc, char **argv);
+int pod_join_open(const char *run_dir, const char *pod, int *ret_fds, struct netd_error *e);
+int pod_join(const int *fds, struct netd_error *e);
+
 /* init.c */
 _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int sync_fd,
 			 int err_fd);
@@ -81,6 +128,7 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 /* spawn.c */
 int spawn_container(const struct run_opts *o, const struct cgroup *cg, pid_t *ret_pid,
 		    int *ret_sync_fd, int *ret_err_fd, struct netd_error *e);
+int spawn_userns_map(pid_t pid, struct netd_error *e);
 
 /* netdcall.c */
 int netdcall_check(struct client *c, struct netd_error *e);

@@ -33,6 +33,19 @@ static int env_check(const char *kv, struct netd_error *e)
 	return 0;
 }
 
+/* overlayfs separates its options with ',' and its layers with ':' */
+static int layer_check(const char *dir, struct netd_error *e)
+{
+	struct stat st;
+
+	if (dir[0] != '/' || strpbrk(dir, ",:\\"))
+		return err_set(e, EINVAL, "--layer '%s': an absolute path without ',', ':' or '\\'",
+			       dir);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return err_set(e, ENOENT, "--layer '%s': not a directory", dir);
+	return 0;
+}
+
 /**
  * run_opts_network_none() - whether the container gets only lo
  * @o:		options
@@ -42,6 +55,17 @@ static int env_check(const char *kv, struct netd_error *e)
 bool run_opts_network_none(const struct run_opts *o)
 {
 	return strcmp(o->network, "none") == 0;
+}
+
+/**
+ * run_opts_network_host() - whether the container stays in netrun's network namespace
+ * @o:		options
+ *
+ * Return: true for --network host
+ */
+bool run_opts_network_host(const struct run_opts *o)
+{
+	return strcmp(o->network, "host") == 0;
 }
 
 /* one option at argv[*i] (and its value); advances *i past the value */
@@ -62,6 +86,13 @@ static int opt_one(int argc, char **argv, int *i, struct run_opts *o, struct net
 		STRLCPY(o->name, v);
 	} else if (strcmp(a, "--rootfs") == 0) {
 		o->rootfs = v;
+	} else if (strcmp(a, "--layer") == 0) {
+		r = layer_check(v, e);
+		if (r < 0)
+			return r;
+		if (o->n_layers >= NETRUN_MAX_LAYERS)
+			return err_set(e, E2BIG, "at most %d --layer", NETRUN_MAX_LAYERS);
+		o->layers[o->n_layers++] = v;
 	} else if (strcmp(a, "--hostname") == 0 || strcmp(a, "-h") == 0) {
 		if (strlen(v) == 0 || strlen(v) > 64)
 			return err_set(e, EINVAL, "--hostname '%s': 1 to 64 characters", v);
@@ -71,9 +102,13 @@ static int opt_one(int argc, char **argv, int *i, struct run_opts *o, struct net
 			return err_set(e, EINVAL, "--workdir '%s': must be absolute", v);
 		o->workdir = v;
 	} else if (strcmp(a, "--network") == 0 || strcmp(a, "--net") == 0) {
-		if (strcmp(v, "none") != 0 && name_validate(v) < 0)
+		if (strcmp(v, "none") != 0 && strcmp(v, "host") != 0 && name_validate(v) < 0)
 			return err_set(e, EINVAL, "--network '%s': not a network name", v);
 		o->network = v;
+	} else if (strcmp(a, "--pod") == 0) {
+		if (name_validate(v) < 0)
+			return err_set(e, EINVAL, "--pod '%s': not a pod name", v);
+		o->pod = v;
 	} else if (strcmp(a, "--env") == 0 || strcmp(a, "-e") == 0) {
 		if (o->n_env >= NETRUN_MAX_ENV)
 			return err_set(e, E2BIG, "at most %d --env", NETRUN_MAX_ENV);
@@ -93,6 +128,11 @@ static int opt_one(int argc, char **argv, int *i, struct run_opts *o, struct net
 		if (cpus_parse(v, CPU_PERIOD_US, &o->cpu_quota_us) < 0)
 			return err_set(e, EINVAL,
 				       "--cpus '%s': a number of CPUs from 0.01 (0.5, 2)", v);
+	} else if (strcmp(a, "--user") == 0 || strcmp(a, "-u") == 0) {
+		if (user_parse(v, &o->uid, &o->gid) < 0)
+			return err_set(e, EINVAL, "--user '%s': UID[:GID], numbers below %u", v,
+				       (unsigned int)NETRUN_ID_MAX);
+		o->user = true;
 	} else if (strcmp(a, "--pids-limit") == 0) {
 		if (parse_u64(v, PIDS_MAX_LIMIT, &o->pids_max) < 0 || o->pids_max == 0)
 			return err_set(e, EINVAL, "--pids-limit '%s': 1 to %d", v, PIDS_MAX_LIMIT);
@@ -118,6 +158,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error 
 
 	memset(o, 0, sizeof(*o));
 	o->network = "";
+	for (i = 0; i < NETRUN_POD_NS; i++)
+		o->pod_fds[i] = -1;
 	o->workdir = "/";
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -130,6 +172,18 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error 
 			o->detach = true;
 			continue;
 		}
+		if (strcmp(argv[i], "--userns") == 0) {
+			o->userns = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--keep") == 0) {
+			o->keep = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--read-only") == 0) {
+			o->read_only = true;
+			continue;
+		}
 		r = opt_one(argc, argv, &i, o, e);
 		if (r < 0)
 			return r;
@@ -138,18 +192,42 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error 
 		return err_set(e, EINVAL,
 			       "run: no command given (netrun run [OPTIONS] -- CMD ...)");
 	o->argv = argv + i;
-	if (!o->rootfs)
-		return err_set(e, EINVAL, "run: --rootfs DIR is required");
-	if (o->rootfs[0] != '/')
+	if (o->n_layers && o->rootfs)
+		return err_set(e, EINVAL, "run: --rootfs or --layer, not both");
+	if (o->keep && !o->n_layers)
+		return err_set(e, EINVAL, "run: --keep keeps the upper layer of --layer");
+	if (!o->n_layers && !o->rootfs)
+		return err_set(e, EINVAL, "run: --rootfs DIR or --layer DIR is required");
+	/* with --layer, the root is the overlay's mount point, made later in RUN_DIR */
+	if (o->rootfs && o->rootfs[0] != '/')
 		return err_set(e, EINVAL, "--rootfs '%s': must be absolute", o->rootfs);
-	if (stat(o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (o->rootfs && (stat(o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return err_set(e, ENOENT, "--rootfs '%s': not a directory", o->rootfs);
+	/* a pod's containers have its network, ports and host name */
+	if (o->pod && (o->network[0] || o->n_ports || o->hostname))
+		return err_set(
+			e, EINVAL,
+			"--pod: the pod has the network, ports and host name (not --network, "
+			"-p, --hostname)");
+	if (o->pod)
+		o->hostname = o->pod;
+	/*
+	 * The namespaces of a pod and the host's network belong to the host's user namespace,
+	 * where container root has no power; an overlay's upper layer would be the host's root's
+	 */
+	if (o->userns && (o->pod || run_opts_network_host(o) || o->n_layers))
+		return err_set(e, EINVAL, "--userns: not with --pod, --network host or --layer");
+	if (o->userns && o->user && (o->uid >= NETRUN_USERNS_SIZE || o->gid >= NETRUN_USERNS_SIZE))
+		return err_set(e, EINVAL, "--user with --userns: ids below %d", NETRUN_USERNS_SIZE);
 	if (!o->name[0])
 		(void)snprintf(o->name, sizeof(o->name), "netrun-%d", (int)getpid());
 	if (!o->hostname)
 		o->hostname = o->name;
 	if (o->n_ports && run_opts_network_none(o))
 		return err_set(e, EINVAL, "-p needs a network: not with --network none");
+	if (o->n_ports && run_opts_network_host(o))
+		return err_set(e, EINVAL,
+			       "-p: with --network host the ports are the host's already");
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * rootfs.c - the container's file system, in its own mount namespace: the root directory bound
  * on itself, a fresh /proc, a read-only /sys, a minimal /dev (device nodes bound from the
- * host's, a private devpts, a tmpfs /dev/shm), then pivot_root into it
+ * host's, a private devpts, a tmpfs /dev/shm), sensitive /proc and /sys paths masked or
+ * read-only as Docker has them, then pivot_root into it; --read-only makes the root read-only
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,6 +28,26 @@ static const struct {
 	{ "/proc/self/fd", "fd" },	 { "/proc/self/fd/0", "stdin" },
 	{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 	{ "pts/ptmx", "ptmx" },
+};
+
+/* moby's oci/defaults.go: masked (a file gets /dev/null, a directory an empty tmpfs) */
+static const char *const masked_paths[] = {
+	"proc/asound",
+	"proc/acpi",
+	"proc/kcore",
+	"proc/keys",
+	"proc/latency_stats",
+	"proc/timer_list",
+	"proc/timer_stats",
+	"proc/sched_debug",
+	"proc/scsi",
+	"sys/firmware",
+	"sys/devices/virtual/powercap",
+};
+
+/* and read-only */
+static const char *const readonly_paths[] = {
+	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
 };
 
 static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
@@ -88,9 +110,63 @@ static int dev_setup(const char *root, struct netd_error *e)
 	return r;
 }
 
+/*
+ * A bind remount keeps the flags it is not asked to change only if they are passed again
+ * (and in a user namespace the kernel refuses to clear the ones it locked): read them first.
+ */
+static int remount_ro(const char *path, struct netd_error *e)
+{
+	static const struct {
+		unsigned long st, ms;
+	} keep[] = {
+		{ ST_NOSUID, MS_NOSUID },	  { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },	  { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	struct statvfs sv;
+	size_t i;
+
+	if (statvfs(path, &sv) < 0)
+		return err_set(e, errno, "statvfs %s: %s", path, strerror(errno));
+	for (i = 0; i < ARRAY_SIZE(keep); i++)
+		if (sv.f_flag & keep[i].st)
+			flags |= keep[i].ms;
+	return do_mount(NULL, path, NULL, flags, NULL, e);
+}
+
+/* what is missing on this kernel needs no masking */
+static int paths_protect(const char *root, struct netd_error *e)
+{
+	char path[4096];
+	struct stat st;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < ARRAY_SIZE(masked_paths); i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", root, masked_paths[i]);
+		if (stat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			r = do_mount("tmpfs", path, "tmpfs",
+				     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, e);
+		else
+			r = do_mount("/dev/null", path, NULL, MS_BIND, NULL, e);
+	}
+	for (i = 0; r == 0 && i < ARRAY_SIZE(readonly_paths); i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", root, readonly_paths[i]);
+		if (stat(path, &st) < 0)
+			continue;
+		r = do_mount(path, path, NULL, MS_BIND | MS_REC, NULL, e);
+		if (r == 0)
+			r = remount_ro(path, e);
+	}
+	return r;
+}
+
 /**
  * rootfs_enter() - build the container's mounts under --rootfs and pivot_root into it
- * @o:		options (rootfs, workdir)
+ * @o:		options (rootfs, layers, workdir, read_only)
  * @e:		error context
  *
  * Runs in the container's new mount namespace, before any workload code: nothing here
@@ -105,6 +181,9 @@ int rootfs_enter(const struct run_opts *o, struct netd_error *e)
 	int r;
 
 	r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, e);
+	/* private first: the host never sees the overlay */
+	if (r == 0 && o->n_layers)
+		r = layers_mount(o, e);
 	/* pivot_root needs a mount point: the directory bound on itself */
 	if (r == 0)
 		r = do_mount(root, root, NULL, MS_BIND | MS_REC, NULL, e);
@@ -121,6 +200,8 @@ int rootfs_enter(const struct run_opts *o, struct netd_error *e)
 		r = dev_setup(root, e);
 	if (r == 0)
 		r = mkdir_in(root, "tmp", 01777, path, sizeof(path), e);
+	if (r == 0)
+		r = paths_protect(root, e);
 	if (r < 0)
 		return r;
 	if (chdir(root) < 0)
@@ -130,6 +211,8 @@ int rootfs_enter(const struct run_opts *o, struct netd_error *e)
 		return err_set(e, errno, "pivot_root into %s: %s", root, strerror(errno));
 	if (umount2(".", MNT_DETACH) < 0)
 		return err_set(e, errno, "detach the old root: %s", strerror(errno));
+	if (o->read_only && remount_ro("/", e) < 0)
+		return err_wrap(e, "--read-only");
 	if (chdir(o->workdir) < 0)
 		return err_set(e, errno, "--workdir %s: %s", o->workdir, strerror(errno));
 	return 0;

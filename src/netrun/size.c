@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* size.c - Docker's spellings of limits: --memory 512m, --cpus 0.5 (pure, unit-tested) */
+/*
+ * size.c - Docker's spellings of limits and ids: --memory 512m, --cpus 0.5, --user 1000:1000
+ * (pure, unit-tested)
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -103,5 +106,50 @@ int cpus_parse(const char *s, uint64_t period_us, uint64_t *ret_quota_us)
 	if (quota < CPUS_MIN_QUOTA_US)
 		return -ERANGE;
 	*ret_quota_us = quota;
+	return 0;
+}
+
+static int id_parse(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > 10)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > NETRUN_ID_MAX)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+/**
+ * user_parse() - parse --user UID[:GID], numeric ids only (no passwd lookup)
+ * @s:		"1000", "1000:1000", "0:0"
+ * @ret_uid:	the user id, written on success only
+ * @ret_gid:	the group id, 0 when none is given (as docker run without a passwd entry)
+ *
+ * Return: 0, -EINVAL (empty, names, junk, an empty part) or -ERANGE (above NETRUN_ID_MAX)
+ */
+int user_parse(const char *s, uid_t *ret_uid, gid_t *ret_gid)
+{
+	const char *colon;
+	uint64_t uid, gid = 0;
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	colon = strchr(s, ':');
+	r = id_parse(s, colon ? (size_t)(colon - s) : strlen(s), &uid);
+	if (r == 0 && colon)
+		r = id_parse(colon + 1, strlen(colon + 1), &gid);
+	if (r < 0)
+		return r;
+	*ret_uid = (uid_t)uid;
+	*ret_gid = (gid_t)gid;
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * state.c - a container's state directory, RUN_DIR/NAME: who supervises it, its init's pid,
- * what exec needs (root, working directory, environment), its log and, once it ended, its
+ * what exec needs (root, working directory, environment, --user), its log and, once it ended, its
  * exit status
  */
 #include "config.h"
@@ -20,8 +20,8 @@
 
 #include "netrun.h"
 
-static const char *const state_files[] = { "supervisor", "init",   "config",
-					   "command",	 "status", "log" };
+static const char *const state_files[] = { "supervisor", "init", "config", "command",
+					   "user",	 "pod",	 "status", "log" };
 
 static int state_path(const char *run_dir, const char *name, const char *file, char *buf,
 		      size_t size)
@@ -144,7 +144,7 @@ int state_create(const char *run_dir, const char *name, struct netd_error *e)
 }
 
 /**
- * state_remove() - remove RUN_DIR/NAME and the files netrun puts there
+ * state_remove() - remove RUN_DIR/NAME and the files netrun puts there, --layer's too
  * @run_dir:	state root
  * @name:	container
  */
@@ -153,6 +153,7 @@ void state_remove(const char *run_dir, const char *name)
 	char path[512];
 	size_t i;
 
+	layers_remove(run_dir, name, false);
 	for (i = 0; i < ARRAY_SIZE(state_files); i++)
 		if (state_path(run_dir, name, state_files[i], path, sizeof(path)) == 0)
 			(void)unlink(path);

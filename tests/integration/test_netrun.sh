@@ -24,6 +24,7 @@ for a in $("$BUSYBOX" --list | grep -vx busybox); do ln -sf busybox "$ROOTFS/bin
 echo "hello from netrun" >"$ROOTFS/www/index.html"
 
 nr() { "$NETRUN" --socket "$T/run/netd.sock" --run-dir "$T/netrun" run --rootfs "$ROOTFS" "$@"; }
+nrl() { "$NETRUN" --socket "$T/run/netd.sock" --run-dir "$T/netrun" run "$@"; } # no --rootfs
 
 # the cgroup files this host has: v2 (one hierarchy) or v1 (one per controller)
 if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
@@ -63,6 +64,7 @@ pgrep_p() { # pgrep_p PID: its children's pids, from /proc (procps not needed); 
     done
     [ "$n" -gt 0 ]
 }
+gone() { [ ! -e "/proc/$1" ] || grep -q ') Z' "/proc/$1/stat" 2>/dev/null; }
 # the container's init: netrun's only child
 init_of() { pgrep_p "$1" | head -n 1; }
 BG_PID=""
@@ -103,6 +105,24 @@ check_eq "and no cgroup" "" "$(cgroups_left)"
 # --network none needs no netd
 out=$(nr --name nrt-none0 --network none -- ip -o link show 2>&1)
 check_match "--network none runs without netd" "^1: lo: <LOOPBACK,UP" "$out"
+
+# --network host: netrun's own network namespace, no netd
+check_eq "--network host runs without netd, in the sandbox's network namespace" \
+    "$(readlink /proc/self/ns/net)" "$(nr --name nrt-host0 --network host -- readlink /proc/self/ns/net 2>&1)"
+check_eq "and sees its interfaces" "$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')" \
+    "$(nr --name nrt-host1 --network host -- ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"
+check_eq "while pid and uts namespaces are still its own" "netrun-init nrt-host2" \
+    "$(nr --name nrt-host2 --network host -- sh -c 'echo $(cat /proc/1/comm) $(hostname)')"
+"$NETRUN" --run-dir "$T/netrun" run -d --rootfs "$ROOTFS" --name nrt-hostd --network host -- sleep 30 >/dev/null
+sup=$(cat "$T/netrun/nrt-hostd/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+check_eq "exec into a --network host container" "$(readlink /proc/self/ns/net) nrt-hostd" \
+    "$("$NETRUN" --run-dir "$T/netrun" exec nrt-hostd -- sh -c 'echo $(readlink /proc/self/ns/net) $(hostname)' 2>&1)"
+"$NETRUN" --run-dir "$T/netrun" stop nrt-hostd --time 1 >/dev/null
+"$NETRUN" --run-dir "$T/netrun" rm nrt-hostd
+out=$(nr --name nrt-host3 --network host -p 8080:80 -- true 2>&1)
+check_eq "--network host with -p: 125" 125 "$?"
+check_match "saying why" "network host" "$out"
 
 netd_start
 
@@ -152,6 +172,85 @@ done
 check_eq "/dev/null works" "" "$(nr --name nrt-null -- sh -c 'echo x >/dev/null; cat /dev/null')"
 check_eq "/dev/zero works" "4" "$(nr --name nrt-zero -- sh -c 'head -c 4 /dev/zero | wc -c')"
 check_fails "and nothing else is there (no /dev/sda, /dev/mem)" nr --name nrt-mem -- sh -c 'ls /dev/mem || ls /dev/sda'
+
+# ---- masked /proc and /sys paths, --read-only -------------------------------------------------
+masks=$(nr --name nrt-mask -- sh -c 'for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do [ -e $f ] && echo "$f $(stat -c %F $f) $(wc -c <$f)"; done; for d in /proc/acpi /proc/scsi /sys/firmware; do [ -d $d ] && echo "$d $(ls -A $d | wc -l)"; done; grep -E " /proc/(sys|sysrq-trigger|irq|bus) " /proc/mounts | cut -d" " -f2,4 | cut -d, -f1')
+for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
+    [ -e "$f" ] || continue
+    check_match "$f is masked: /dev/null, nothing to read" "^$f character special file 0$" "$masks"
+done
+for d in /proc/acpi /proc/scsi /sys/firmware; do
+    [ -d "$d" ] || continue
+    check_match "$d is masked: an empty directory" "^$d 0$" "$masks"
+done
+for p in /proc/sys /proc/sysrq-trigger /proc/irq /proc/bus; do
+    [ -e "$p" ] || continue
+    check_match "$p is read-only" "^$p ro$" "$masks"
+done
+check_fails "writing /proc/sys fails even for root" nr --name nrt-psys -- sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
+check_fails "the mask cannot be unmounted (no CAP_SYS_ADMIN)" nr --name nrt-umask -- umount /proc/kcore
+check_fails "--read-only: the root cannot be written" nr --name nrt-ro --read-only -- touch /ro-test
+check "and nothing was written" test ! -e "$ROOTFS/ro-test"
+check_eq "--read-only: /dev/shm is still writable" "ok" \
+    "$(nr --name nrt-ro2 --read-only -- sh -c 'echo ok >/dev/shm/x && cat /dev/shm/x')"
+nr --name nrt-rw -- touch /rw-test
+check "without --read-only the root is writable" test -e "$ROOTFS/rw-test"
+rm -f "$ROOTFS/rw-test"
+
+# ---- --user ---------------------------------------------------------------------------------------
+check_eq "--user 1000:1001: the workload's uid, gid and groups (no supplementary ones)" "1000 1001 1001" \
+    "$(nr --name nrt-user -u 1000:1001 -- sh -c 'echo $(id -u) $(id -g) $(id -G)')"
+check_eq "--user 1000: gid 0, as docker run" "1000 0" "$(nr --name nrt-user2 --user 1000 -- sh -c 'echo $(id -u) $(id -g)')"
+out=$(nr --name nrt-user3 --user 1000:1000 -- sh -c 'grep -E "^(Uid|CapEff|CapBnd)" /proc/self/status; grep ^Uid /proc/1/status' | tr -s '\t ' ' ')
+check_match "as a user, no effective capabilities" "CapEff: 0000000000000000" "$out"
+check_match "the bounding set stays Docker's" "CapBnd: 00000000a80425fb" "$out"
+check_match "real, effective, saved and fs uids are all 1000" "^Uid: 1000 1000 1000 1000" "$out"
+check_match "init stays root to set up and supervise" "Uid: 0 0 0 0" "$(printf '%s\n' "$out" | tail -n 1)"
+check_fails "a user cannot write root's directories" nr --name nrt-user4 --user 1000 -- touch /user-test
+out=$(nr --name nrt-user5 --user root -- true 2>&1)
+check_eq "--user root (a name): usage error 125" 125 "$?"
+check_match "saying what is expected" "--user 'root': UID\[:GID\]" "$out"
+bg_start "$T/user.out" --name nrt-user6 --user 1234:1234 -- sleep 30
+check_eq "seen from the host, the workload runs as 1234" "1234" \
+    "$(awk '/^Uid:/ {print $2}' "/proc/$(pgrep_p "${BG_INIT:-1}" | head -n 1)/status" 2>/dev/null)"
+bg_stop TERM
+
+# ---- --layer: overlayfs over read-only layers ------------------------------------------------------
+L2="$T/layer2"
+mkdir -p "$L2/etc" "$L2/www"
+echo "from layer2" >"$L2/etc/motd"
+echo "layer2 page" >"$L2/www/index.html"
+snap() { # every name, type, size, mode, time and content of the layers
+    find "$@" -printf '%p %y %s %m %T@\n' | sort
+    find "$@" -type f -exec md5sum {} + | sort
+}
+snap_before=$(snap "$ROOTFS" "$L2")
+check_eq "--layer: later layers on top of earlier ones" "layer2 page|from layer2|busybox" \
+    "$(nrl --name nrt-l1 --layer "$ROOTFS" --layer "$L2" -- sh -c 'cat /www/index.html /etc/motd; ls /bin/busybox | cut -d/ -f3' | tr '\n' '|' | sed 's/|$//')"
+check_eq "writes inside go to the container's upper layer" "changed|new|gone|0" \
+    "$(nrl --name nrt-l2 --layer "$ROOTFS" --layer "$L2" -- sh -c 'echo changed >/www/index.html; echo new >/newfile; rm /etc/motd /bin/true; mkdir /newdir; chmod 700 /tmp; cat /www/index.html /newfile; [ -e /etc/motd ] || echo gone; ls /bin | grep -cx true' | tr '\n' '|' | sed 's/|$//')"
+check_eq "the layers are not modified (names, sizes, modes, times, contents)" "$snap_before" "$(snap "$ROOTFS" "$L2")"
+check "and still hold their files" grep -qx "from layer2" "$L2/etc/motd"
+check_eq "a new container starts from the layers again" "layer2 page|from layer2" \
+    "$(nrl --name nrt-l2 --layer "$ROOTFS" --layer "$L2" -- cat /www/index.html /etc/motd | tr '\n' '|' | sed 's/|$//')"
+check_eq "the upper layer went with the container" "" "$(ls "$T/netrun")"
+check_eq "no overlay is mounted on the host" 0 "$(grep -c ' overlay ' /proc/self/mountinfo)"
+nrl --name nrt-keep --layer "$ROOTFS" --keep -- sh -c 'echo kept >/kept'
+check_eq "--keep: the upper layer stays with the container's changes" "kept" "$(cat "$T/netrun/nrt-keep/upper/kept" 2>&1)"
+check_eq "but not the work directory nor the mount point" "upper" "$(cd "$T/netrun/nrt-keep" 2>/dev/null && for d in upper work rootfs; do [ -e "$d" ] && echo "$d"; done)"
+check_match "ps lists it exited" "^nrt-keep +exited\(0\)" "$("$NETRUN" --run-dir "$T/netrun" ps)"
+check "rm removes it" "$NETRUN" --run-dir "$T/netrun" rm nrt-keep
+check_eq "with its upper layer" "" "$(ls "$T/netrun")"
+check_eq "--layer with --read-only: nothing can be written" "1" \
+    "$(nrl --name nrt-lro --layer "$ROOTFS" --read-only -- sh -c 'touch /x 2>/dev/null; echo $?')"
+out=$(nrl --name nrt-lbad --layer relative -- true 2>&1)
+check_eq "--layer with a relative path: 125" 125 "$?"
+check_match "saying so" "--layer 'relative': an absolute path" "$out"
+out=$("$NETRUN" --run-dir "$T/netrun" run --name nrt-lbad --rootfs "$ROOTFS" --layer "$L2" -- true 2>&1)
+check_eq "--rootfs and --layer together: 125" 125 "$?"
+out=$(nr --name nrt-lbad --keep -- true 2>&1)
+check_eq "--keep without --layer: 125" 125 "$?"
+check_eq "and no state left by them" "" "$(ls "$T/netrun")"
 
 # ---- exit statuses and signals ------------------------------------------------------------------
 nr --name nrt-exit3 -- sh -c 'exit 3'
@@ -240,6 +339,14 @@ out=$(nr --name nrt-none --network none -- ip -o link show)
 check_eq "--network none: only lo" 1 "$(printf '%s\n' "$out" | wc -l)"
 check_match "and lo is up" "^1: lo: <LOOPBACK,UP" "$out"
 check_eq "netd knows nothing of it" "" "$(netctl ls -q)"
+bg_start "$T/host.out" --name nrt-host --network host -- sh -c 'httpd -f -p 127.0.0.1:8090 -h /www'
+wait_for "httpd on the sandbox's loopback" 50 curl -s -m 1 -o /dev/null http://127.0.0.1:8090/
+check_eq "--network host: a server inside answers on the host's loopback" "hello from netrun" \
+    "$(curl -s -m 3 http://127.0.0.1:8090/)"
+check_eq "and netd knows nothing of it" "" "$(netctl ls -q)"
+bg_stop TERM
+check_eq "it ends by SIGTERM: 143" 143 "$BG_RC"
+check_fails "and its port is closed" curl -s -m 2 http://127.0.0.1:8090/
 out=$(nr --name nrt-nonet --network nosuchnet -- true 2>&1)
 check_eq "an unknown network: 125" 125 "$?"
 check_match "netd's reason" "nosuchnet" "$out"
@@ -302,13 +409,125 @@ check_match "it exited 137" "^nrt-d2 +exited\(137\)" "$(nrc ps)"
 check "rm forgets it" nrc rm nrt-d2
 check "and the first" nrc rm nrt-d1
 check_eq "ps lists nothing" "" "$(nrc ps | tail -n +2)"
+nrc run -d --rootfs "$ROOTFS" --name nrt-du --network none --user 1000:1000 -- sleep 30 >/dev/null
+sup=$(cat "$T/netrun/nrt-du/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+check_eq "exec runs as the container's --user" "1000 1000" "$(nrc exec nrt-du -- sh -c 'echo $(id -u) $(id -g)')"
+nrc stop nrt-du --time 1 >/dev/null
+check "rm forgets it (with its user)" nrc rm nrt-du
+nrc run -d --layer "$ROOTFS" --name nrt-dl --network none -- sh -c 'echo hi >/written; sleep 30' >/dev/null
+sup=$(cat "$T/netrun/nrt-dl/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+wait_for "the detached container's write" 50 test -e "$T/netrun/nrt-dl/upper/written"
+check_eq "exec sees the container's overlay" "hi" "$(nrc exec nrt-dl -- cat /written)"
+nrc stop nrt-dl --time 1 >/dev/null
+check_eq "a detached container's upper layer goes when it ends" "" \
+    "$(cd "$T/netrun/nrt-dl" 2>/dev/null && for d in upper work rootfs; do [ -e "$d" ] && echo "$d"; done)"
+check "the layer was not written" test ! -e "$ROOTFS/written"
+check "rm forgets it" nrc rm nrt-dl
 out=$(nrc run -d --rootfs "$ROOTFS" --name nrt-d3 -w /nonexistent -- true 2>&1)
 check_eq "run -d with a setup error: 125" 125 "$?"
 check_match "with the reason on the terminal" "workdir /nonexistent" "$out"
 check_eq "and no state left" "" "$(ls "$T/netrun")"
 
+# ---- pods: a pause holds net, ipc and uts; the pod's containers share them ------------------------
+out=$(nrc pod create nrt-pod -p 8083:80)
+check_eq "pod create prints the name and returns 0" "nrt-pod 0" "$out $?"
+pause=$(cat "$T/netrun/.pods/nrt-pod/supervisor" 2>/dev/null)
+[ -n "$pause" ] && CTR_PIDS+=("$pause")
+check_eq "its pause runs" "netrun-pause" "$(cat "/proc/${pause:-0}/comm" 2>&1)"
+check "in pid, net, ipc and uts namespaces of its own" sh -c "for ns in pid net ipc uts; do [ \"\$(readlink /proc/${pause:-self}/ns/\$ns)\" != \"\$(readlink /proc/self/ns/\$ns)\" ] || exit 1; done"
+check_eq "as PID 1 there" "1" "$(awk '/^NSpid:/ {print $NF}' "/proc/${pause:-0}/status" 2>&1)"
+check_eq "netd attached the pod" "nrt-pod" "$(netctl ls -q)"
+nrc run -d --rootfs "$ROOTFS" --name nrt-pa --pod nrt-pod -- httpd -f -p 80 -h /www >/dev/null
+sup=$(cat "$T/netrun/nrt-pa/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+pa_init=$(cat "$T/netrun/nrt-pa/init" 2>/dev/null)
+ns_of() { readlink "/proc/${1:-0}/ns/$2" 2>/dev/null || echo "none-$1-$2"; } # ns_of PID NS
+for ns in net ipc uts; do
+    check "a container of the pod is in the pod's $ns namespace" \
+        test "$(ns_of "$pa_init" "$ns")" = "$(ns_of "$pause" "$ns")"
+done
+for ns in pid mnt; do
+    check "but in a $ns namespace of its own" \
+        test "$(ns_of "$pa_init" "$ns")" != "$(ns_of "$pause" "$ns")"
+done
+wait_for "httpd in the pod" 50 nr --name nrt-pwait --pod nrt-pod -- wget -q -O /dev/null http://127.0.0.1:80/
+check_eq "another container of the pod reaches it on localhost" "hello from netrun" \
+    "$(nr --name nrt-pb --pod nrt-pod -- wget -q -O - http://127.0.0.1:80/)"
+check_eq "the pod's host name is the containers'" "nrt-pod nrt-pod" \
+    "$(nr --name nrt-pc --pod nrt-pod -- sh -c 'echo $(hostname) $HOSTNAME')"
+wait_for "the pod's published port" 50 curl -s -m 1 -o /dev/null http://172.30.0.1:8083/
+check_eq "the pod's published port reaches the container" "hello from netrun" "$(curl -s -m 3 http://172.30.0.1:8083/)"
+check_eq "netd has only the pod's endpoint" "nrt-pod" "$(netctl ls -q)"
+check_match "exec into a pod's container is in the pod's network" "inet 172\.30\.0\.[0-9]+/16" \
+    "$(nrc exec nrt-pa -- ip -4 addr show eth0)"
+out=$(nrc pod rm nrt-pod 2>&1)
+check_eq "pod rm refuses while a container runs in it" 1 "$?"
+check_match "saying which" "nrt-pa" "$out"
+out=$(nr --name nrt-pd --pod nrt-pod -p 8084:80 -- true 2>&1)
+check_eq "--pod with -p: 125 (the pod has the ports)" 125 "$?"
+out=$(nr --name nrt-pd --pod nosuchpod -- true 2>&1)
+check_eq "--pod of no pod: 125" 125 "$?"
+check_match "saying so" "no such pod" "$out"
+out=$(nrc pod create nrt-pod 2>&1)
+check_eq "a second pod of a running pod's name: 125" 125 "$?"
+nrc stop nrt-pa --time 2 >/dev/null
+nrc rm nrt-pa
+check_eq "pod rm ends it" "nrt-pod 0" "$(nrc pod rm nrt-pod) $?"
+check "its pause is gone" wait_for "the pause to go" 50 gone "${pause:-1}"
+check_eq "netd forgot the pod" "" "$(netctl ls -q)"
+check_fails "its port is unpublished" curl -s -m 2 http://172.30.0.1:8083/
+check_eq "no veth left" 0 "$(count_host_veths)"
+nrc pod create nrt-pod2 --network none >/dev/null
+pause=$(cat "$T/netrun/.pods/nrt-pod2/supervisor" 2>/dev/null)
+[ -n "$pause" ] && CTR_PIDS+=("$pause")
+out=$(nr --name nrt-pe --pod nrt-pod2 -- ip -o link show)
+check_match "a pod with --network none: its containers have lo, up" "^1: lo: <LOOPBACK,UP" "$out"
+check_eq "and nothing else" 1 "$(printf '%s\n' "$out" | wc -l)"
+check_eq "netd knows nothing of it" "" "$(netctl ls -q)"
+check "pod rm ends it" nrc pod rm nrt-pod2
+check "its pause is gone" wait_for "the pause to go" 50 gone "${pause:-1}"
+check_eq "no pod state left" "" "$(ls -A "$T/netrun")"
+check_fails "pod rm of no pod fails" nrc pod rm nrt-pod2
+
+# ---- --userns: container root is an unprivileged host uid --------------------------------------------
+out=$(nr --name nrt-uns --userns -- sh -c 'echo $(id -u) $(id -g); cat /proc/self/uid_map /proc/self/gid_map' | tr -s ' \n' ' ')
+check_eq "--userns: root inside, uid and gid 0 mapped to 100000-165535" "0 0 0 100000 65536 0 100000 65536 " "$out"
+bg_start "$T/uns.out" --name nrt-uns2 --userns -p 8085:80 -- httpd -f -p 80 -h /www
+uns_w=$(pgrep_p "${BG_INIT:-1}" | head -n 1)
+check_eq "seen from the host, the container's root is uid 100000" "100000 100000" \
+    "$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u, g}' "/proc/${uns_w:-0}/status" 2>&1)"
+check_eq "its init too" "100000" "$(awk '/^Uid:/ {print $2}' "/proc/${BG_INIT:-0}/status" 2>&1)"
+check "in a user namespace of its own" test "$(readlink "/proc/${BG_INIT:-self}/ns/user")" != "$(readlink /proc/self/ns/user)"
+wait_for "httpd in the user namespace" 50 curl -s -m 1 -o /dev/null http://172.30.0.1:8085/
+check_eq "netd networks it: its published port answers" "hello from netrun" "$(curl -s -m 3 http://172.30.0.1:8085/)"
+bg_stop TERM
+check_eq "it ends by SIGTERM: 143" 143 "$BG_RC"
+check_eq "netd forgot it" "" "$(netctl ls -q)"
+check_fails "root inside cannot write the host root's files" nr --name nrt-uns3 --userns -- touch /userns-test
+check "and nothing was written" test ! -e "$ROOTFS/userns-test"
+check_match "nor change the host's kernel settings" "Permission denied|Read-only" \
+    "$(nr --name nrt-uns4 --userns -- sh -c 'echo 1 >/proc/sys/kernel/printk' 2>&1)"
+bg_start "$T/uns5.out" --name nrt-uns5 --userns --network none --user 1000:1000 -- sleep 30
+check_eq "--userns with --user 1000:1000: uid and gid 101000 outside" "101000 101000" \
+    "$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u, g}' "/proc/$(pgrep_p "${BG_INIT:-1}" | head -n 1)/status" 2>&1)"
+bg_stop TERM
+nrc run -d --rootfs "$ROOTFS" --name nrt-dns --network none --userns -- sleep 30 >/dev/null
+sup=$(cat "$T/netrun/nrt-dns/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+check_eq "exec enters the container's user namespace, as its root" "0 0 100000 65536" \
+    "$(nrc exec nrt-dns -- sh -c 'echo $(id -u) $(cat /proc/self/uid_map)' | tr -s ' ' ' ')"
+nrc stop nrt-dns --time 1 >/dev/null
+nrc rm nrt-dns
+for bad in "--pod nrt-pod" "--network host" "--layer $ROOTFS"; do
+    # shellcheck disable=SC2086
+    out=$("$NETRUN" --run-dir "$T/netrun" run --name nrt-unsbad --userns $bad -- true 2>&1)
+    check_eq "--userns with $bad: 125" 125 "$?"
+done
+check_eq "no cgroup left by --userns containers" "" "$(cgroups_left)"
+
 # ---- netrun SIGKILLed: the container goes with it, the next run of its name cleans up -----------
-gone() { [ ! -e "/proc/$1" ] || grep -q ') Z' "/proc/$1/stat" 2>/dev/null; }
 bg_start "$T/k9.out" --name nrt-k9 -- sleep 30
 kill -KILL "$BG_PID"
 wait "$BG_PID" 2>/dev/null
@@ -322,6 +541,7 @@ check_eq "and leaves no cgroup" "" "$(cgroups_left)"
 # ---- nothing left behind --------------------------------------------------------------------------
 check_eq "no cgroup left" "" "$(cgroups_left)"
 check_eq "no mount of the rootfs left" 0 "$(grep -c " $ROOTFS" /proc/self/mountinfo)"
+check_eq "no overlay left" 0 "$(grep -c ' overlay ' /proc/self/mountinfo)"
 check_eq "no veth left" 0 "$(count_host_veths)"
 check_eq "no endpoint left in netd" "" "$(netctl ls -q)"
 check_eq "no netrun state left" "" "$(ls -A "$T/netrun")"

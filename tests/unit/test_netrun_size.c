@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_netrun_size.c - netrun's --memory sizes and --cpus quotas */
+/* test_netrun_size.c - netrun's --memory sizes, --cpus quotas and --user ids */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -96,11 +96,60 @@ static void test_netrun_cpus_parse(void **state)
 	}
 }
 
+static void test_netrun_user_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		unsigned int uid, gid;
+	} cases[] = {
+		{ "1000", 0, 1000, 0 },
+		{ "1000:1001", 0, 1000, 1001 },
+		{ "0:0", 0, 0, 0 },
+		{ "0", 0, 0, 0 },
+		{ "4294967294:4294967294", 0, 4294967294U, 4294967294U },
+		{ "4294967295", -ERANGE, 0, 0 },
+		{ "1:4294967295", -ERANGE, 0, 0 },
+		{ "99999999999", -EINVAL, 0, 0 },
+		{ "", -EINVAL, 0, 0 },
+		{ ":", -EINVAL, 0, 0 },
+		{ "1000:", -EINVAL, 0, 0 },
+		{ ":1000", -EINVAL, 0, 0 },
+		{ "root", -EINVAL, 0, 0 },
+		{ "1000:users", -EINVAL, 0, 0 },
+		{ "-1", -EINVAL, 0, 0 },
+		{ "+1", -EINVAL, 0, 0 },
+		{ "1 ", -EINVAL, 0, 0 },
+		{ "1:2:3", -EINVAL, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uid_t uid = 7;
+		gid_t gid = 7;
+		int r = user_parse(cases[i].in, &uid, &gid);
+
+		if (r != cases[i].ret)
+			fail_msg("user_parse('%s') = %d, want %d", cases[i].in, r, cases[i].ret);
+		if (r == 0) {
+			assert_int_equal(uid, cases[i].uid);
+			assert_int_equal(gid, cases[i].gid);
+		} else {
+			/* outputs only on success */
+			assert_int_equal(uid, 7);
+			assert_int_equal(gid, 7);
+		}
+	}
+	assert_int_equal(user_parse(NULL, NULL, NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_netrun_size_parse),
 		cmocka_unit_test(test_netrun_cpus_parse),
+		cmocka_unit_test(test_netrun_user_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
