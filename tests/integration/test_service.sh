@@ -95,7 +95,7 @@ for f in sbin/netd bin/netctl lib/systemd/system/netd.service lib/tmpfiles.d/net
     share/bash-completion/completions/netctl; do
     check "make install puts $f in place" test -e "$T/root/usr/local/$f"
 done
-for f in man8/netd.8 man8/netctl.8 man8/netd-cni.8 man1/netd-hook.1; do
+for f in man8/netd.8 man8/netctl.8 man8/netd-cni.8 man1/netd-hook.1 man1/netrun.1; do
     check "make install puts the manual page $f in place" test -e "$T/root/usr/local/share/man/$f"
 done
 check "netd-proxy next to the other helpers in libexec" test -x "$T/root/usr/local/libexec/netd/netd-proxy"
