@@ -191,6 +191,17 @@ in_ctr() {
     nsenter --net="$T/ns/$name" -- "$@"
 }
 
+# in_ctr_bg NAME CMD...: start CMD in the background in the container's network namespace;
+# its PID (nsenter execs CMD in place) goes in CTR_PIDS and in BG_PID, so the exit trap
+# ends it. (`in_ctr ... &` would fork a subshell: $! would be the subshell's, not CMD's.)
+in_ctr_bg() {
+    local name=$1
+    shift
+    nsenter --net="$T/ns/$name" -- "$@" &
+    BG_PID=$!
+    CTR_PIDS+=("$BG_PID")
+}
+
 # ---- assertions: each prints one line; failures are counted, the script goes on ----
 pass() {
     CHECKS=$((CHECKS + 1))

@@ -32,14 +32,12 @@ httpd_start() {
     printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n%%s\\n" "$REMOTE_ADDR"\n' \
         >"$d/cgi-bin/peer"
     chmod +x "$d/cgi-bin/peer"
-    in_ctr c1 busybox httpd -f -p 80 -h "$d" &
-    CTR_PIDS+=($!)
+    in_ctr_bg c1 busybox httpd -f -p 80 -h "$d"
     wait_for "httpd in c1" 50 in_ctr c1 curl -s -m 1 http://127.0.0.1:80/ || hard_error "httpd"
 }
 # bg_in_c1 CMD...: a server in c1, ended with the sandbox
 bg_in_c1() {
-    in_ctr c1 "$@" &
-    CTR_PIDS+=($!)
+    in_ctr_bg c1 "$@"
 }
 get() { curl -s -g -m 3 "$1"; }
 

@@ -96,12 +96,11 @@ netd_start
 outside_start
 ctr_start keep
 netctl attach keep --pid "$(ctr_pid keep)" -p 7777:7777 >/dev/null || hard_error "attach keep"
-in_ctr keep socat TCP-LISTEN:7777,reuseaddr,fork EXEC:cat &
-CTR_PIDS+=($!)
+in_ctr_bg keep socat TCP-LISTEN:7777,reuseaddr,fork EXEC:cat
 wait_for "echo server" 50 in_ctr keep sh -c 'ss -Hltn | grep -q ":7777 "' || hard_error "socat"
 for c in "${CTRS[@]}"; do ctr_start "$c"; done
 # one connection through the published port for the whole run, a line every 0.2 s
-in_ctr out python3 - "$T/conn.stop" >"$T/conn.out" 2>&1 <<'PY' &
+cat >"$T/conn.py" <<'PY'
 import os, socket, sys, time
 c = socket.create_connection(("192.0.2.1", 7777), timeout=5)
 ok = fail = 0
@@ -116,7 +115,9 @@ while not os.path.exists(sys.argv[1]) and ok + fail < 100000:
     time.sleep(0.2)
 print("ok", ok, "failed", fail)
 PY
-CONN=$!
+# (a background job's stdin is /dev/null: the script goes in a file, not on stdin)
+in_ctr_bg out python3 "$T/conn.py" "$T/conn.stop" >"$T/conn.out" 2>&1
+CONN=$BG_PID
 
 for ((i = 0; i < ITER; i++)); do
     c=${CTRS[RANDOM % ${#CTRS[@]}]}

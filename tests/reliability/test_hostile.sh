@@ -122,8 +122,7 @@ ctr_start c2
 netctl attach c1 --pid "$(ctr_pid c1)" >/dev/null || hard_error "attach c1"
 netctl attach c2 --pid "$(ctr_pid c2)" >/dev/null || hard_error "attach c2"
 mkdir -p "$T/www" && echo c1 >"$T/www/index.html"
-in_ctr c1 busybox httpd -f -p 80 -h "$T/www" &
-CTR_PIDS+=($!)
+in_ctr_bg c1 busybox httpd -f -p 80 -h "$T/www"
 wait_for "httpd in c1" 50 in_ctr c1 curl -s -m 1 http://127.0.0.1:80/ || hard_error "httpd"
 netctl publish 127.0.0.1:9000:80 c1 >/dev/null || hard_error "publish 127.0.0.1:9000"
 netctl publish 8080:80 c1 >/dev/null || hard_error "publish 8080"
