@@ -21,6 +21,8 @@ struct link_info {
 	bool up;
 	char kind[16];
 	char alias[80];
+	bool has_mac;
+	uint8_t mac[6];
 };
 
 /**
@@ -62,6 +64,7 @@ int link_delete(struct nl_sock *sk, const char *name, struct netd_error *e);
 int link_set_up(struct nl_sock *sk, int ifindex, struct netd_error *e);
 int link_set_ipv6_quiet(struct nl_sock *sk, int ifindex, struct netd_error *e);
 int link_set_master(struct nl_sock *sk, int ifindex, int master, struct netd_error *e);
+int link_set_alias(struct nl_sock *sk, int ifindex, const char *alias, struct netd_error *e);
 int link_foreach(struct nl_sock *sk, link_visit_fn fn, void *arg, struct netd_error *e);
 
 int bridge_create(struct nl_sock *sk, const struct bridge_config *cfg, struct netd_error *e);

@@ -29,6 +29,39 @@ static void fill_info(struct rtnl_link *link, struct link_info *ret)
 		STRLCPY(ret->kind, kind);
 	if (alias)
 		STRLCPY(ret->alias, alias);
+	{
+		struct nl_addr *a = rtnl_link_get_addr(link);
+
+		if (a && nl_addr_get_len(a) == sizeof(ret->mac)) {
+			memcpy(ret->mac, nl_addr_get_binary_addr(a), sizeof(ret->mac));
+			ret->has_mac = true;
+		}
+	}
+}
+
+/**
+ * link_set_alias() - set a link's alias (netd's mark on the bridges it made)
+ * @sk:		route socket
+ * @ifindex:	link
+ * @alias:	the alias
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int link_set_alias(struct nl_sock *sk, int ifindex, const char *alias, struct netd_error *e)
+{
+	_cleanup_rtnl_link_ struct rtnl_link *orig = rtnl_link_alloc();
+	_cleanup_rtnl_link_ struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!orig || !change)
+		return err_set(e, ENOMEM, "allocate link");
+	rtnl_link_set_ifindex(orig, ifindex);
+	rtnl_link_set_ifalias(change, alias);
+	r = nlsock_errno(rtnl_link_change(sk, orig, change, 0));
+	if (r < 0)
+		return err_set(e, r, "set alias of link %d: %s", ifindex, strerror(-r));
+	return 0;
 }
 
 /**

@@ -199,7 +199,22 @@ int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_rep
 	int ifindex, r;
 
 	(void)snprintf(alias, sizeof(alias), "netd:%s", n->spec.name);
+	naming_mac("bridge", n->spec.name, mac);
 	ifindex = link_get(d->nl, n->spec.bridge, &info, NULL);
+	/*
+	 * The alias is set by a second request after the bridge exists: a crash in between
+	 * leaves a bridge with netd's MAC for this network and no alias. That one is netd's.
+	 */
+	if (ifindex >= 0 && strcmp(info.kind, "bridge") == 0 && !info.alias[0] && info.has_mac &&
+	    memcmp(info.mac, mac, sizeof(mac)) == 0) {
+		r = link_set_alias(d->nl, ifindex, alias, e);
+		if (r < 0)
+			return r;
+		log_info("bridge '%s' of network '%s' had lost its mark: adopted", n->spec.bridge,
+			 n->spec.name);
+		repaired = true;
+		STRLCPY(info.alias, alias);
+	}
 	if (ifindex >= 0 && (strcmp(info.kind, "bridge") != 0 || strcmp(info.alias, alias) != 0))
 		return err_set(e, EEXIST, "interface '%s' already exists and is not netd's bridge",
 			       n->spec.bridge);
@@ -211,7 +226,6 @@ int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_rep
 			.alias = alias,
 		};
 
-		naming_mac("bridge", n->spec.name, mac);
 		ifindex = bridge_create(d->nl, &cfg, e);
 		if (ifindex < 0)
 			return ifindex;

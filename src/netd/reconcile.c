@@ -120,6 +120,20 @@ static int collect_bridges(const char *name, const struct link_info *info, void 
 	return 0;
 }
 
+/*
+ * A bridge netd created but could not mark (killed between the creation and the alias): no
+ * alias, a name "nd-NAME" as netd picks them, and the MAC netd derives for network NAME.
+ */
+static bool unmarked_ours(const char *name, const struct link_info *info)
+{
+	uint8_t mac[6];
+
+	if (info->alias[0] || !info->has_mac || strncmp(name, "nd-", 3) != 0 || !name[3])
+		return false;
+	naming_mac("bridge", name + 3, mac);
+	return memcmp(mac, info->mac, sizeof(mac)) == 0;
+}
+
 static int remove_orphans(const char *name, const struct link_info *info, void *arg)
 {
 	struct orphan_scan *s = arg;
@@ -132,7 +146,8 @@ static int remove_orphans(const char *name, const struct link_info *info, void *
 		if (!ours || known_veth(s->d, name))
 			return 0;
 	} else if (strcmp(info->kind, "bridge") == 0 &&
-		   strncmp(info->alias, OWNER_ALIAS_PREFIX, strlen(OWNER_ALIAS_PREFIX)) == 0) {
+		   (strncmp(info->alias, OWNER_ALIAS_PREFIX, strlen(OWNER_ALIAS_PREFIX)) == 0 ||
+		    unmarked_ours(name, info))) {
 		if (known_bridge(s->d, name))
 			return 0;
 	} else {

@@ -142,6 +142,28 @@ for ((k = 1; k <= CYCLES; k++)); do
 done
 
 check "rm network cr" netctl network rm cr
+
+# ---- killed between creating a bridge and marking it (the alias is a second request) ----------
+check "network zz" netctl network create zz --subnet 10.77.0.0/24
+check "network zy" netctl network create zy --subnet 10.78.0.0/24
+netd_kill9
+# zz: as if netd died before writing its state file; zy: before the alias, state written
+rm -f "$T/state/networks/zz.json"
+ip link set nd-zz alias ""
+ip link set nd-zy alias ""
+netd_start
+check_fails "an unmarked bridge with netd's MAC and no network is removed as an orphan" \
+    ip link show nd-zz
+check_match "and logged" "removed orphan bridge 'nd-zz'" "$(cat "$T/netd.log")"
+check_match "an unmarked bridge of a network netd has is adopted, marked again" "alias netd:zy" \
+    "$(ip -d link show nd-zy)"
+check "the network can be created again after all" netctl network create zz --subnet 10.77.0.0/24
+ip link add nd-user type bridge
+netctl network rm zz zy >/dev/null
+netd_stop
+netd_start
+check "a bridge without netd's MAC is never touched" ip link show nd-user
+ip link del nd-user
 netd_stop
 check_eq "netd exits 0 on SIGTERM (ASan leak check included)" 0 "$?"
 finish
