@@ -234,20 +234,21 @@ cni ADD ctr-d "$T/ns/d" eth0 "$(conf 1.1.0 '"runtimeConfig":{"ips":["10.77.0.60/
 check_code "ADD with an address in use fails (code 7)" 7
 check_eq "the failed ADD left nothing in the container" "1" "$(in_ctr d ip -o link show | wc -l)"
 # podman 4: it binds the published host port itself before the ADD, and speaks 0.4.0
-python3 -c 'import socket, time; s = socket.socket(); s.bind(("0.0.0.0", 8081)); time.sleep(60)' &
+python3 -c 'import socket, time; s = socket.socket(); s.bind(("0.0.0.0", 18181)); time.sleep(60)' &
 PODMAN_HOLD=$!
 CTR_PIDS+=("$PODMAN_HOLD")
-wait_for "the runtime's bind of 8081" 50 sh -c "! python3 -c 'import socket; socket.socket().bind((\"0.0.0.0\", 8081))' 2>/dev/null"
-cni ADD ctr-d "$T/ns/d" eth0 "$(conf 0.4.0 '"runtimeConfig":{"portMappings":[{"hostPort":8081,"containerPort":80}]}')"
+wait_for "the runtime's bind of 18181" 50 sh -c "! python3 -c 'import socket; socket.socket().bind((\"0.0.0.0\", 18181))' 2>/dev/null" ||
+    hard_error "the fake runtime could not hold port 18181"
+cni ADD ctr-d "$T/ns/d" eth0 "$(conf 0.4.0 '"runtimeConfig":{"portMappings":[{"hostPort":18181,"containerPort":80}]}')"
 check_code "a port the runtime holds cannot be held by netd too (code 7)" 7
 check_match "the error says what to set" 'holdHostPorts' "$OUT"
-cni ADD ctr-d "$T/ns/d" eth0 "$(conf 0.4.0 '"holdHostPorts":false,"runtimeConfig":{"portMappings":[{"hostPort":8081,"containerPort":80}]}')"
+cni ADD ctr-d "$T/ns/d" eth0 "$(conf 0.4.0 '"holdHostPorts":false,"runtimeConfig":{"portMappings":[{"hostPort":18181,"containerPort":80}]}')"
 check_ok "with holdHostPorts false the ADD succeeds (podman's way)"
 nsenter --net="$T/ns/d" busybox httpd -f -p 80 -h "$T/www" &
 CTR_PIDS+=($!)
 wait_for "httpd in d" 50 in_ctr d curl -s -m 1 http://127.0.0.1:80/ || hard_error "httpd in d did not start"
 check_eq "its port answers on 127.0.0.1 by NAT (the runtime holds the socket)" \
-    "$(cat "$T/www/index.html")" "$(curl -s -m 3 http://127.0.0.1:8081/)"
+    "$(cat "$T/www/index.html")" "$(curl -s -m 3 http://127.0.0.1:18181/)"
 cni DEL ctr-d "$T/ns/d" eth0 "$(conf 0.4.0)"
 check_ok "DEL of the podman-style container"
 kill "$PODMAN_HOLD" 2>/dev/null
