@@ -5,13 +5,21 @@
 . "$(dirname "$0")/lib.sh"
 sandbox_enter "$@"
 command -v socat >/dev/null || skip "socat is needed for UDP"
+command -v python3 >/dev/null || skip "python3 is needed"
 
 netd_start
 outside_start
 ctr_start c1
 check "attach c1 publishing 5353:53/udp" netctl attach c1 --pid "$(ctr_pid c1)" -p 5353:53/udp
-# the server reads the datagram before it answers (an answer-only EXEC can exit first: EPIPE)
-nsenter --net="$T/ns/c1" socat UDP-LISTEN:53,fork,reuseaddr SYSTEM:'read -r l; echo pong' &
+# one socket answering every datagram: socat's UDP-LISTEN,fork hands a peer to a child that
+# may be exiting when that peer's next datagram comes, which made this test flaky
+nsenter --net="$T/ns/c1" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 53))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(b"pong\n", peer)' &
 CTR_PIDS+=($!)
 
 udp_ping() { # the same client port every time: one conntrack flow
