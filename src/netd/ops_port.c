@@ -281,6 +281,13 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 		*ret = mp;
 	return 0;
 fail:
+	if (mp->m.unheld) {
+		struct netd_error le = NETD_ERROR_INIT;
+
+		/* undo route_localnet unless another unheld port of the network needs it */
+		if (ops_network_localnet(d, n, false, &le) < 0)
+			log_warn("undo: %s, ignoring", le.msg);
+	}
 	mapping_free(mp);
 	return r;
 }

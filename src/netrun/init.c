@@ -22,7 +22,23 @@
 #define EXIT_CANNOT_EXEC 126
 #define EXIT_NOT_FOUND 127
 
-static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+const int netrun_forwarded[NETRUN_N_FORWARDED] = { SIGTERM, SIGINT,  SIGHUP,
+						   SIGQUIT, SIGUSR1, SIGUSR2 };
+
+/**
+ * netrun_sigset() - the forwarded signals and SIGCHLD: blocked before clone() and waited for
+ * by the container's init
+ * @ret:	the set
+ */
+void netrun_sigset(sigset_t *ret)
+{
+	size_t i;
+
+	sigemptyset(ret);
+	for (i = 0; i < NETRUN_N_FORWARDED; i++)
+		sigaddset(ret, netrun_forwarded[i]);
+	sigaddset(ret, SIGCHLD);
+}
 
 static _Noreturn void setup_failed(int err_fd, const struct netd_error *e)
 {
@@ -40,8 +56,8 @@ static _Noreturn void workload_exec(const struct run_opts *o, int err_fd)
 	size_t i;
 	int r;
 
-	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
-		(void)signal(forwarded[i], SIG_DFL);
+	for (i = 0; i < NETRUN_N_FORWARDED; i++)
+		(void)signal(netrun_forwarded[i], SIG_DFL);
 	(void)signal(SIGPIPE, SIG_DFL);
 	(void)signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&none);
@@ -71,12 +87,8 @@ static int status_code(int status)
 static _Noreturn void supervise(pid_t workload)
 {
 	sigset_t set;
-	size_t i;
 
-	sigemptyset(&set);
-	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
+	netrun_sigset(&set);
 	for (;;) {
 		siginfo_t si;
 		int sig = sigwaitinfo(&set, &si);

@@ -22,7 +22,6 @@
 #define EXIT_NETRUN 125
 #define EXIT_USAGE 125
 
-static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 static volatile sig_atomic_t child_pid;
 
 static void usage(FILE *f)
@@ -76,12 +75,8 @@ static void on_signal(int sig)
 static void signals_block(sigset_t *ret_old)
 {
 	sigset_t set;
-	size_t i;
 
-	sigemptyset(&set);
-	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
+	netrun_sigset(&set);
 	(void)sigprocmask(SIG_BLOCK, &set, ret_old);
 }
 
@@ -95,8 +90,8 @@ static void signals_forward(const sigset_t *old)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
-	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
-		(void)sigaction(forwarded[i], &sa, NULL);
+	for (i = 0; i < NETRUN_N_FORWARDED; i++)
+		(void)sigaction(netrun_forwarded[i], &sa, NULL);
 	/* SIGCHLD stays blocked: waitpid() does not need it */
 	sigaddset(&unblock, SIGCHLD);
 	(void)sigprocmask(SIG_SETMASK, &unblock, NULL);

@@ -3,6 +3,7 @@
 #ifndef NETRUN_H
 #define NETRUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -122,6 +123,10 @@ int pod_join_open(const char *run_dir, const char *pod, int *ret_fds, struct net
 int pod_join(const int *fds, struct netd_error *e);
 
 /* init.c */
+/* what netrun passes on to the container's init, and init to the workload */
+#define NETRUN_N_FORWARDED 6
+extern const int netrun_forwarded[NETRUN_N_FORWARDED];
+void netrun_sigset(sigset_t *ret);
 _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int sync_fd,
 			 int err_fd);
 

@@ -134,7 +134,7 @@ void udp_free_dead(struct worker *w)
 }
 
 /* the address a datagram was sent to, from its IP_PKTINFO / IPV6_PKTINFO */
-static bool local_address(struct msghdr *mh, const struct listener *l, union sockaddr_any *ret)
+static bool local_address(struct msghdr *mh, union sockaddr_any *ret)
 {
 	struct cmsghdr *cm;
 
@@ -156,7 +156,6 @@ static bool local_address(struct msghdr *mh, const struct listener *l, union soc
 			return true;
 		}
 	}
-	(void)l;
 	return false;
 }
 
@@ -181,7 +180,7 @@ static struct flow *flow_new(struct worker *w, struct listener *l, const union s
 	f->l = l;
 	f->client = *a;
 	f->client_len = a->sa.sa_family == AF_INET ? sizeof(a->in) : sizeof(a->in6);
-	f->has_local = local_address(mh, l, &f->local);
+	f->has_local = local_address(mh, &f->local);
 	f->hash = h;
 	f->fd = socket(l->target.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (f->fd < 0) {
