@@ -173,3 +173,95 @@ int client_request(struct client *c, const char *method, const char *path, json_
 		json_decref(j);
 	return (int)status;
 }
+
+struct stream {
+	CURL *curl;
+	client_line_fn fn;
+	void *userdata;
+	char line[CLIENT_MAX_LINE];
+	size_t len;
+	bool stopped;
+	struct response err; /* the body of an error answer */
+};
+
+static size_t on_stream_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct stream *s = arg;
+	size_t n = size * nmemb, i;
+	long status = 0;
+
+	(void)curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status >= 400)
+		return on_data(ptr, size, nmemb, &s->err);
+	for (i = 0; i < n; i++) {
+		if (ptr[i] != '\n') {
+			if (s->len + 1 >= sizeof(s->line))
+				return 0; /* a line this long is not netd talking */
+			s->line[s->len++] = ptr[i];
+			continue;
+		}
+		s->line[s->len] = '\0';
+		s->len = 0;
+		if (s->fn(s->line, s->userdata) != 0) {
+			s->stopped = true;
+			return 0;
+		}
+	}
+	return n;
+}
+
+/**
+ * client_stream() - GET a stream of lines (GET /v1/events) and hand each to @fn
+ * @c:		client
+ * @path:	e.g. "/v1/events"
+ * @fn:		called per line without its newline; non-zero ends the stream
+ * @userdata:	passed to @fn
+ * @e:		error context
+ *
+ * Return: 0 when netd ended the stream or @fn stopped it, negative errno otherwise
+ */
+int client_stream(struct client *c, const char *path, client_line_fn fn, void *userdata,
+		  struct netd_error *e)
+{
+	struct stream *s;
+	char url[512];
+	long status = 0;
+	CURLcode cc;
+	int r = 0;
+
+	if ((size_t)snprintf(url, sizeof(url), "http://netd%s", path) >= sizeof(url))
+		return err_set(e, ENAMETOOLONG, "request path too long");
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return err_set(e, ENOMEM, "stream");
+	s->curl = c->curl;
+	s->fn = fn;
+	s->userdata = userdata;
+	curl_easy_reset(c->curl);
+	(void)curl_easy_setopt(c->curl, CURLOPT_UNIX_SOCKET_PATH, c->socket_path);
+	(void)curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	(void)curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CLIENT_CONNECT_TIMEOUT_MS);
+	(void)curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	(void)curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_stream_data);
+	(void)curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, s);
+	cc = curl_easy_perform(c->curl);
+	(void)curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (cc == CURLE_COULDNT_CONNECT)
+		r = err_set(e, ECONNREFUSED, "cannot reach netd at '%s': is it running?",
+			    c->socket_path);
+	else if (status >= 400) {
+		const char *msg = NULL, *name = NULL;
+		json_t *j = s->err.data ? json_loads(s->err.data, 0, NULL) : NULL;
+
+		if (j)
+			(void)json_unpack(j, "{s?s, s?s}", "message", &msg, "errno", &name);
+		r = err_set(e, name ? errno_from_name(name) : EIO, "%s",
+			    msg ? msg : "netd returned an error");
+		json_decref(j);
+	} else if (cc != CURLE_OK && !s->stopped)
+		r = err_set(e, EPROTO, "stream from netd at '%s': %s", c->socket_path,
+			    curl_easy_strerror(cc));
+	free(s->err.data);
+	free(s);
+	return r;
+}

@@ -33,7 +33,7 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv)
 	if (!body)
 		return 1;
 	for (i = 1; i < argc && r == 0; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			(void)fputs(attach_usage, stdout);
@@ -118,7 +118,7 @@ int cmd_detach(struct netctl *ctl, int argc, char **argv)
 	size_t k;
 
 	for (i = 1; i < argc; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		m = netctl_opt(argc, argv, &i, "--network", &net);
 		if (m < 0)
@@ -176,7 +176,7 @@ int cmd_ls(struct netctl *ctl, int argc, char **argv)
 	int i, m;
 
 	for (i = 1; i < argc; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		m = netctl_opt(argc, argv, &i, "--network", &net);
 		if (m < 0)
@@ -219,7 +219,7 @@ int cmd_inspect(struct netctl *ctl, int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		if (argv[i][0] == '-' || ctr)
 			return netctl_usage_error("inspect: unexpected argument '%s'", argv[i]);

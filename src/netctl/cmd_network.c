@@ -25,7 +25,7 @@ static int network_create(struct netctl *ctl, int argc, char **argv)
 	if (!body)
 		return 1;
 	for (i = 1; i < argc && r == 0; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			(void)fputs(create_usage, stdout);
@@ -94,7 +94,7 @@ static int network_ls(struct netctl *ctl, int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!netctl_common_flag(ctl, argv[i]))
+		if (!netctl_common_flag(ctl, argc, argv, &i))
 			return netctl_usage_error("network ls: unexpected argument '%s'", argv[i]);
 	if (netctl_call(ctl, "GET", "/v1/networks", NULL, &resp) != 0)
 		return 1;
@@ -116,7 +116,7 @@ static int one_name_arg(struct netctl *ctl, int argc, char **argv, const char *w
 
 	*ret = NULL;
 	for (i = 1; i < argc; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		if (argv[i][0] == '-' || *ret)
 			return netctl_usage_error("%s: unexpected argument '%s'", what, argv[i]);
@@ -156,7 +156,7 @@ static int network_rm(struct netctl *ctl, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		char path[128];
 
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		if (argv[i][0] == '-' || name_validate(argv[i]) < 0)
 			return netctl_usage_error("network rm: invalid name '%s'", argv[i]);

@@ -61,7 +61,7 @@ static int spec_and_container(int argc, char **argv, const char *what, const cha
 
 	*ret_spec = *ret_ctr = NULL;
 	for (i = 1; i < argc; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		if (ret_pp && strcmp(argv[i], "--proxy-protocol") == 0) {
 			*ret_pp = true;
@@ -209,7 +209,7 @@ int cmd_port(struct netctl *ctl, int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		if (netctl_common_flag(ctl, argv[i]))
+		if (netctl_common_flag(ctl, argc, argv, &i))
 			continue;
 		if (strcmp(argv[i], "--stats") == 0) {
 			stats = true;

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netd/log.h>
@@ -28,6 +29,9 @@ static const struct command commands[] = {
 	{ "port", cmd_port, "list a container's published ports", "port [--stats] CONTAINER" },
 	{ "info", cmd_info, "show netd's state summary", "info" },
 	{ "version", cmd_version, "show client and daemon versions", "version" },
+	{ "events", cmd_events, "stream what netd does, as it happens",
+	  "events [--filter KEY=VALUE]... [--count N] [--json | --format TEMPLATE]\n"
+	  "  KEY: type, action, or any attribute (container, network, name, ...)" },
 };
 
 static bool wants_help(int argc, char **argv)
@@ -49,7 +53,9 @@ static void usage(FILE *f)
 			 "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		(void)fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	(void)fprintf(f, "\nRun 'netctl COMMAND --help' for a command's options.\n");
+	(void)fprintf(f, "\nEvery command takes --json, and --format TEMPLATE ('{{.Field}}' as in\n"
+			 "docker, fields by their JSON names; '{{json .}}'; 'table ...' adds headers).\n"
+			 "Run 'netctl COMMAND --help' for a command's options.\n");
 }
 
 /**
@@ -71,14 +77,30 @@ int netctl_usage_error(const char *fmt, ...)
 }
 
 /**
- * netctl_common_flag() - handle flags every command takes (--json, -q)
+ * netctl_common_flag() - handle flags every command takes (--json, -q, --format)
  * @ctl:	context
- * @arg:	argument
+ * @argc:	argument count
+ * @argv:	arguments
+ * @i:		position; advanced past --format's value
  *
- * Return: true when @arg was one of them
+ * Return: true when argv[*i] was one of them
  */
-bool netctl_common_flag(struct netctl *ctl, const char *arg)
+bool netctl_common_flag(struct netctl *ctl, int argc, char **argv, int *i)
 {
+	const char *arg = argv[*i];
+	const char *fmt;
+
+	switch (strncmp(arg, "--format", 8) == 0 ? netctl_opt(argc, argv, i, "--format", &fmt) : 0) {
+	case 1:
+		/* what --json would print, shaped by the template */
+		output_set_format(fmt);
+		ctl->json = true;
+		return true;
+	case -1:
+		exit(EXIT_USAGE);
+	default:
+		break;
+	}
 	if (strcmp(arg, "--json") == 0) {
 		ctl->json = true;
 		return true;
@@ -183,7 +205,7 @@ static int cmd_version(struct netctl *ctl, int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!netctl_common_flag(ctl, argv[i]))
+		if (!netctl_common_flag(ctl, argc, argv, &i))
 			return netctl_usage_error("version: unexpected argument '%s'", argv[i]);
 	if (netctl_call(ctl, "GET", "/v1/version", NULL, &v) != 0)
 		return 1;
@@ -202,7 +224,7 @@ static int cmd_info(struct netctl *ctl, int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!netctl_common_flag(ctl, argv[i]))
+		if (!netctl_common_flag(ctl, argc, argv, &i))
 			return netctl_usage_error("info: unexpected argument '%s'", argv[i]);
 	if (netctl_call(ctl, "GET", "/v1/info", NULL, &v) != 0)
 		return 1;

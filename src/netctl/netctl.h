@@ -34,17 +34,20 @@ int cmd_inspect(struct netctl *ctl, int argc, char **argv);
 int cmd_publish(struct netctl *ctl, int argc, char **argv);
 int cmd_unpublish(struct netctl *ctl, int argc, char **argv);
 int cmd_port(struct netctl *ctl, int argc, char **argv);
+int cmd_events(struct netctl *ctl, int argc, char **argv);
 void output_mapping(const json_t *m);
 
 int netctl_call(struct netctl *ctl, const char *method, const char *path, json_t *body,
 		json_t **ret);
 int netctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-bool netctl_common_flag(struct netctl *ctl, const char *arg);
+bool netctl_common_flag(struct netctl *ctl, int argc, char **argv, int *i);
 int netctl_opt(int argc, char **argv, int *i, const char *name, const char **ret);
 int netctl_opt_json(int argc, char **argv, int *i, const char *const *opts, size_t n_opts,
 		    json_t *body);
 
 void output_json(const json_t *j);
+void output_set_format(const char *fmt);
+void output_json_line(const json_t *j);
 void output_table(const char *const *headers, size_t n_cols, const json_t *rows,
 		  const char *const *keys);
 const char *output_str(const json_t *o, const char *key);

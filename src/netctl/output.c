@@ -3,17 +3,57 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "netctl.h"
 
+/* --format's template; every command prints through output_json() when one is given */
+static const char *format_tmpl;
+
 /**
- * output_json() - print @j indented, with a final newline
+ * output_set_format() - print what --json would, through @fmt; a bad template is a usage
+ * error, reported before anything is asked of netd
+ * @fmt:	template
+ */
+void output_set_format(const char *fmt)
+{
+	char err[512];
+
+	if (format_check(fmt, err, sizeof(err)) < 0) {
+		(void)fprintf(stderr, "netctl: %s\n", err);
+		exit(EXIT_USAGE);
+	}
+	format_tmpl = fmt;
+}
+
+/**
+ * output_json() - print @j indented, with a final newline, or through --format's template
  * @j:		value
  */
 void output_json(const json_t *j)
 {
+	if (format_tmpl) {
+		if (format_print(stdout, format_tmpl, j) < 0)
+			(void)fprintf(stderr, "netctl: --format: out of memory\n");
+		return;
+	}
 	(void)json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	(void)putchar('\n');
+}
+
+/**
+ * output_json_line() - print @j on one line (a stream of JSON lines), or through --format
+ * @j:		value
+ */
+void output_json_line(const json_t *j)
+{
+	if (format_tmpl) {
+		output_json(j);
+		return;
+	}
+	(void)json_dumpf(j, stdout, JSON_COMPACT | JSON_SORT_KEYS);
 	(void)putchar('\n');
 }
 

@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -44,6 +46,7 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_GET, "/v1/ports", api_port_list },
 	{ EVHTTP_REQ_POST, "/v1/ports", api_port_publish },
 	{ EVHTTP_REQ_DELETE, "/v1/ports", api_port_unpublish },
+	{ EVHTTP_REQ_GET, "/v1/events", api_events },
 	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
 };
 
@@ -317,6 +320,68 @@ static int remove_stale_socket(const char *path, struct netd_error *e)
 	return 0;
 }
 
+/*
+ * --metrics-listen: GET /metrics and nothing else, for a Prometheus that cannot reach a unix
+ * socket.  No credentials can be checked over TCP, so nothing here changes or reveals more than
+ * the metrics do.
+ */
+static void metrics_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct daemon *d = arg;
+	struct netd_error e = NETD_ERROR_INIT;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+
+	if (!path || strcmp(path, "/metrics") != 0) {
+		err_set(&e, ENOENT, "only /metrics is served here");
+		api_reply_error(req, &e);
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
+		err_set(&e, EINVAL, "method not allowed on '%s'", path);
+		api_reply_json(req, 405, error_to_json(&e));
+		return;
+	}
+	api_metrics(d, req, NULL);
+}
+
+static int metrics_listen(struct daemon *d, struct netd_error *e)
+{
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} u = { 0 };
+	bool v6 = strchr(d->cfg.metrics_addr, ':') != NULL;
+	_cleanup_close_ int fd = -1;
+	socklen_t len;
+	int one = 1;
+
+	if (v6) {
+		u.in6.sin6_family = AF_INET6;
+		u.in6.sin6_port = htons((uint16_t)d->cfg.metrics_port);
+		(void)inet_pton(AF_INET6, d->cfg.metrics_addr, &u.in6.sin6_addr);
+		len = sizeof(u.in6);
+	} else {
+		u.in.sin_family = AF_INET;
+		u.in.sin_port = htons((uint16_t)d->cfg.metrics_port);
+		(void)inet_pton(AF_INET, d->cfg.metrics_addr, &u.in.sin_addr);
+		len = sizeof(u.in);
+	}
+	fd = socket(u.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return err_set(e, errno, "metrics socket: %s", strerror(errno));
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (v6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, &u.sa, len) < 0 || listen(fd, 64) < 0)
+		return err_set(e, errno, "metrics-listen %s%s%s:%u: %s", v6 ? "[" : "",
+			       d->cfg.metrics_addr, v6 ? "]" : "", d->cfg.metrics_port,
+			       strerror(errno));
+	d->metrics_fd = TAKE_FD(fd);
+	return 0;
+}
+
 /**
  * api_listen() - bind and listen on the control socket, before netd touches anything, so a
  * second netd refuses to start while the first one is serving
@@ -355,6 +420,8 @@ int api_listen(struct daemon *d, struct netd_error *e)
 	if (listen(fd, 128) < 0)
 		return err_set(e, errno, "listen '%s': %s", d->cfg.socket_path, strerror(errno));
 	d->listen_fd = TAKE_FD(fd);
+	if (d->cfg.metrics_addr[0])
+		return metrics_listen(d, e);
 	return 0;
 }
 
@@ -381,6 +448,19 @@ int api_start(struct daemon *d, struct netd_error *e)
 	if (!evhttp_accept_socket_with_handle(d->http, d->listen_fd))
 		return err_set(e, EIO, "serve on '%s'", d->cfg.socket_path);
 	d->listen_fd = -1; /* evhttp owns it now */
+	if (d->metrics_fd < 0)
+		return 0;
+	d->metrics_http = evhttp_new(d->base);
+	if (!d->metrics_http)
+		return err_set(e, ENOMEM, "create HTTP server");
+	evhttp_set_max_body_size(d->metrics_http, 0);
+	evhttp_set_max_headers_size(d->metrics_http, NETD_MAX_HEADERS);
+	evhttp_set_timeout(d->metrics_http, NETD_HTTP_TIMEOUT_S);
+	evhttp_set_gencb(d->metrics_http, metrics_dispatch, d);
+	if (!evhttp_accept_socket_with_handle(d->metrics_http, d->metrics_fd))
+		return err_set(e, EIO, "serve metrics");
+	d->metrics_fd = -1;
+	log_info("metrics on %s:%u", d->cfg.metrics_addr, d->cfg.metrics_port);
 	return 0;
 }
 
@@ -390,12 +470,19 @@ int api_start(struct daemon *d, struct netd_error *e)
  */
 void api_stop(struct daemon *d)
 {
+	events_stop();
 	if (d->http) {
 		evhttp_free(d->http);
 		d->http = NULL;
 	}
 	closep(&d->listen_fd);
 	d->listen_fd = -1;
+	if (d->metrics_http) {
+		evhttp_free(d->metrics_http);
+		d->metrics_http = NULL;
+	}
+	closep(&d->metrics_fd);
+	d->metrics_fd = -1;
 	/* only the socket this netd bound: never another netd's */
 	if (d->socket_owned)
 		(void)unlink(d->cfg.socket_path);

@@ -130,6 +130,7 @@ void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const cha
 	}
 	log_info("container '%s' attached to '%s' as '%s' (host '%s')", ep->container, ep->network,
 		 ep->ifname, ep->host_ifname);
+	events_emit(d, "endpoint", "attach", endpoint_api_json(d, ep));
 	api_reply_json(req, 201, endpoint_api_json(d, ep));
 }
 
@@ -181,5 +182,7 @@ void api_endpoint_detach(struct daemon *d, struct evhttp_request *req, const cha
 		return;
 	}
 	log_info("container '%s' detached", arg);
+	events_emit(d, "endpoint", "detach",
+		    json_pack("{s:s, s:O}", "container", arg, "detached", done));
 	api_reply_json(req, 200, json_pack("{s:s, s:o}", "container", arg, "detached", done));
 }

@@ -17,6 +17,12 @@ static void gauge(struct evbuffer *out, const char *name, const char *help, uint
 			    name, name, v);
 }
 
+static void counter(struct evbuffer *out, const char *name, const char *help, uint64_t v)
+{
+	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s counter\n%s %" PRIu64 "\n", name, help,
+			    name, name, v);
+}
+
 /* the userland proxy's counters of every published port, one series per mapping */
 static void proxy_series(struct daemon *d, struct evbuffer *out)
 {
@@ -87,6 +93,16 @@ void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg)
 	gauge(out, "netd_endpoints", "Container endpoints attached.", d->state.n_endpoints);
 	gauge(out, "netd_published_ports", "Published port mappings (a range counts once).",
 	      d->state.n_mappings);
+	counter(out, "netd_reconcile_runs_total",
+		"Times netd compared the kernel with its state (start, links removed by others).",
+		d->reconcile_runs);
+	counter(out, "netd_repairs_total",
+		"Kernel objects reconcile rebuilt, put back or removed as orphans.", d->repairs);
+	counter(out, "netd_firewall_restores_total",
+		"Times netd restored its nftables table after someone changed it.",
+		d->fw_restores);
+	counter(out, "netd_events_total", "Events netd emitted (GET /v1/events).",
+		events_count());
 	proxy_series(d, out);
 	api_metrics_requests(out);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",

@@ -67,6 +67,7 @@ void api_network_create(struct daemon *d, struct evhttp_request *req, const char
 		return;
 	}
 	log_info("network '%s' created (bridge '%s')", n->spec.name, n->spec.bridge);
+	events_emit(d, "network", "create", api_network_json(d, n));
 	api_reply_json(req, 201, api_network_json(d, n));
 }
 
@@ -115,5 +116,6 @@ void api_network_delete(struct daemon *d, struct evhttp_request *req, const char
 		return;
 	}
 	log_info("network '%s' removed", arg);
+	events_emit(d, "network", "remove", json_pack("{s:s}", "name", arg));
 	api_reply_json(req, 200, json_pack("{s:s}", "removed", arg));
 }

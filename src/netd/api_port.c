@@ -84,6 +84,7 @@ void api_port_publish(struct daemon *d, struct evhttp_request *req, const char *
 	log_info("container '%s' published %u-%u/%s", mp->m.container,
 		 (unsigned int)mp->m.spec.host_port, (unsigned int)mp->m.spec.host_port_end,
 		 portspec_proto_name(mp->m.spec.proto));
+	events_emit(d, "port", "publish", mapping_to_json(&mp->m));
 	api_reply_json(req, 201, mapping_to_json(&mp->m));
 }
 
@@ -120,6 +121,8 @@ void api_port_unpublish(struct daemon *d, struct evhttp_request *req, const char
 		return;
 	}
 	log_info("container '%s' unpublished %s", ctr, spec_s);
+	events_emit(d, "port", "unpublish",
+		    json_pack("{s:s, s:O}", "container", ctr, "removed", done));
 	api_reply_json(req, 200, json_pack("{s:s, s:o}", "container", ctr, "removed", done));
 	evhttp_clear_headers(&kv);
 }

@@ -18,9 +18,12 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 
+	/* event streams get their last chunk while the loop still runs to send it */
+	const struct timeval flush = { 0, 100 * 1000 };
+
 	log_info("signal %d: stopping; networks and endpoints stay in place", (int)sig);
 	notify_manager("STOPPING=1");
-	(void)event_base_loopexit(d->base, NULL);
+	(void)event_base_loopexit(d->base, events_stop() > 0 ? &flush : NULL);
 }
 
 /* the default network, like Docker's "bridge": created on first start */
@@ -65,7 +68,7 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 
 	d->state.lock_fd = d->state.dir_fd = d->state.networks_fd = d->state.endpoints_fd = -1;
 	d->state.ports_fd = -1;
-	d->listen_fd = -1;
+	d->listen_fd = d->metrics_fd = -1;
 	d->proxy.ctl_fd = d->proxy.stats_fd = -1;
 	(void)signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 
 #include <event2/event.h>
 #include <event2/http.h>
@@ -44,6 +45,7 @@ enum proxy_mode {
 
 struct config {
 	char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	bool socket_set;
 	char state_dir[PATH_MAX];
 	char run_dir[PATH_MAX];
 	bool has_socket_group;
@@ -59,6 +61,8 @@ struct config {
 	unsigned int proxy_max_conns;
 	unsigned int proxy_max_conns_per_port;
 	unsigned int proxy_udp_timeout_s;
+	char metrics_addr[INET6_ADDRSTRLEN]; /* --metrics-listen, "" when off */
+	unsigned int metrics_port;
 };
 
 /**
@@ -140,6 +144,8 @@ struct daemon {
 	struct event_base *base;
 	struct evhttp *http;
 	int listen_fd;
+	struct evhttp *metrics_http; /* --metrics-listen */
+	int metrics_fd;
 	bool socket_owned;
 	struct event *sig_term;
 	struct event *sig_int;
@@ -154,6 +160,9 @@ struct daemon {
 	struct event *fw_timer;
 	struct netns_id self_ns;
 	struct proxy_sup proxy;
+	uint64_t reconcile_runs;
+	uint64_t repairs; /* kernel objects reconcile rebuilt, put back or removed */
+	uint64_t fw_restores;
 	int exit_code;
 };
 
@@ -251,6 +260,15 @@ void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg);
 struct evbuffer;
 void api_metrics_requests(struct evbuffer *out);
 json_t *api_network_json(const struct daemon *d, const struct network *n);
+
+/* events.c */
+void api_events(struct daemon *d, struct evhttp_request *req, const char *arg);
+void events_emit(struct daemon *d, const char *type, const char *action, json_t *attrs);
+uint64_t events_count(void);
+unsigned int events_stop(void);
+
+/* options.c */
+int options_parse(int argc, char **argv, struct config *cfg);
 
 /* notify.c */
 void notify_manager(const char *state);

@@ -86,8 +86,12 @@ static void on_fw_settled(evutil_socket_t fd, short what, void *arg)
 
 	if (ops_fw_install(d, &e) < 0)
 		log_error("restore nftables table 'inet %s': %s", d->cfg.nft_table, e.msg);
-	else
+	else {
 		log_info("nftables table 'inet %s' restored", d->cfg.nft_table);
+		d->fw_restores++;
+		events_emit(d, "firewall", "restore",
+			    json_pack("{s:s}", "table", d->cfg.nft_table));
+	}
 }
 
 /**

@@ -279,6 +279,12 @@ static void on_sigchld(evutil_socket_t sig, short what, void *arg)
 		else
 			log_warn("netd-proxy exited with status %d: restarting it",
 				 WEXITSTATUS(status));
+		events_emit(d, "proxy", "restart",
+			    WIFSIGNALED(status) ?
+				    json_pack("{s:i, s:i}", "pid", (int)pid, "signal",
+					      WTERMSIG(status)) :
+				    json_pack("{s:i, s:i}", "pid", (int)pid, "status",
+					      WEXITSTATUS(status)));
 		if (now - p->window_start > RESTART_WINDOW_S) {
 			p->window_start = now;
 			p->restarts = 0;
@@ -311,7 +317,7 @@ static int find_binary(struct proxy_sup *p, const char *configured, struct netd_
 			    access(p->path, X_OK) == 0)
 				return 0;
 		}
-		STRLCPY(p->path, PKGLIBEXECDIR "/netd-proxy");
+		STRLCPY(p->path, SBINDIR "/netd-proxy");
 	}
 	if (access(p->path, X_OK) < 0)
 		return err_set(e, errno,

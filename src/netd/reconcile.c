@@ -24,9 +24,14 @@ static void reconcile_networks(struct daemon *d)
 
 		if (ops_network_kernel_ensure(d, n, &repaired, &e) < 0)
 			log_error("reconcile: network '%s': %s", n->spec.name, e.msg);
-		else if (repaired)
+		else if (repaired) {
 			log_info("reconcile: network '%s': bridge '%s' repaired", n->spec.name,
 				 n->spec.bridge);
+			d->repairs++;
+			events_emit(d, "network", "repair",
+				    json_pack("{s:s, s:s}", "name", n->spec.name, "bridge",
+					      n->spec.bridge));
+		}
 	}
 }
 
@@ -44,12 +49,20 @@ static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 	if (r < 0 || id.dev != ep->netns_dev || id.ino != ep->netns_ino) {
 		char who[2 * NAME_MAX_LEN + 8];
 
+		json_t *attrs;
+
 		(void)snprintf(who, sizeof(who), "%s' on '%s", ep->container, ep->network);
+		/* forgetting frees @ep */
+		attrs = json_pack("{s:s, s:s, s:s}", "container", ep->container, "network",
+				  ep->network, "reason", "network namespace gone");
 		if (ops_endpoint_forget(d, ep, &e) < 0) {
 			log_error("reconcile: endpoint '%s': %s", who, e.msg);
+			json_decref(attrs);
 			return false;
 		}
 		log_info("reconcile: endpoint '%s': container netns is gone, cleaned up", who);
+		d->repairs++;
+		events_emit(d, "endpoint", "forget", attrs);
 		return true;
 	}
 	if (!n || link_get(d->nl, n->spec.bridge, &br, NULL) < 0)
@@ -64,6 +77,11 @@ static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 			log_info(
 				"reconcile: endpoint '%s' on '%s': veth '%s' put back on bridge '%s'",
 				ep->container, ep->network, ep->host_ifname, n->spec.bridge);
+			d->repairs++;
+			events_emit(d, "endpoint", "repair",
+				    json_pack("{s:s, s:s, s:s}", "container", ep->container,
+					      "network", ep->network, "reason",
+					      "veth put back on its bridge"));
 			return false;
 		}
 		log_warn("reconcile: endpoint '%s' on '%s': %s, rebuilding it", ep->container,
@@ -79,6 +97,10 @@ static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 	}
 	log_info("reconcile: endpoint '%s' on '%s': veth '%s' was missing, recreated",
 		 ep->container, ep->network, ep->host_ifname);
+	d->repairs++;
+	events_emit(d, "endpoint", "repair",
+		    json_pack("{s:s, s:s, s:s}", "container", ep->container, "network", ep->network,
+			      "reason", "veth recreated"));
 	return false;
 }
 
@@ -156,6 +178,9 @@ static int remove_orphans(const char *name, const struct link_info *info, void *
 	if (link_delete(s->d->nl, name, NULL) == 0) {
 		log_info("reconcile: removed orphan %s '%s'", info->kind, name);
 		s->removed++;
+		s->d->repairs++;
+		events_emit(s->d, "link", "remove-orphan",
+			    json_pack("{s:s, s:s}", "name", name, "kind", info->kind));
 	}
 	return 0;
 }
@@ -173,6 +198,7 @@ int reconcile_run(struct daemon *d, struct netd_error *e)
 	size_t i;
 	int r;
 
+	d->reconcile_runs++;
 	reconcile_networks(d);
 	for (i = d->state.n_endpoints; i > 0; i--)
 		(void)reconcile_endpoint(d, d->state.endpoints[i - 1]);

@@ -80,6 +80,62 @@ check_match "metrics: the content type Prometheus expects" "text/plain; version=
 netctl detach c1 >/dev/null
 netd_stop
 
+# ---- netd.conf: every option in a file, the command line wins -----------------------------------
+cat >"$T/netd.conf" <<'CONF'
+# a settings file as an admin writes it
+subnet-pool = 10.123.0.0/16
+subnet-size = 25
+  default-subnet = "172.31.0.0/16"
+nft-table = conf_t
+metrics-listen = 127.0.0.1:9323
+CONF
+netd_start --config "$T/netd.conf" --nft-table cmdline_t --state-dir "$T/state-conf"
+check "netd.conf: default-subnet applied" \
+    grep -q '"subnet": *"172.31.0.0/16"' <<<"$(netctl network inspect netd --json)"
+netctl network create confnet >/dev/null || hard_error "network create"
+check_eq "netd.conf: subnet-pool and subnet-size applied" "10.123.0.0/25" \
+    "$(netctl network inspect confnet --format '{{.subnet}}')"
+check "the command line wins: --nft-table cmdline_t" nft list table inet cmdline_t
+check_fails "and netd.conf's table was never made" nft list table inet conf_t
+
+# --metrics-listen (from netd.conf): GET /metrics over TCP, and nothing else there
+tcp_metrics=$(curl -s -m 3 http://127.0.0.1:9323/metrics)
+check_match "metrics over TCP: the same text format" "^netd_networks 2$" "$tcp_metrics"
+check_match "metrics over TCP: reconcile runs" "^netd_reconcile_runs_total [1-9][0-9]*$" "$tcp_metrics"
+check_eq "metrics over TCP: the API itself is not served" 404 \
+    "$(curl -s -m 3 -o /dev/null -w '%{http_code}' http://127.0.0.1:9323/v1/networks)"
+check_eq "metrics over TCP: nor anything but GET" 405 \
+    "$(curl -s -m 3 -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:9323/metrics)"
+netctl network rm confnet >/dev/null
+netd_stop
+"$NETD_BIN" --cleanup --nft-table cmdline_t >/dev/null 2>&1
+
+# bad settings: netd stops before touching anything, naming the file and line
+bad_conf() { # bad_conf DESC EXPECTED-MESSAGE FILE-CONTENT
+    printf '%s\n' "$3" >"$T/bad.conf"
+    local out rc
+    out=$("$NETD_BIN" --config "$T/bad.conf" --run-dir "$T/run2" --state-dir "$T/state2" \
+        --nft-table bad_t 2>&1)
+    rc=$?
+    check_eq "$1: exit status 2" 2 "$rc"
+    check_match "$1: says what and where" "$2" "$out"
+}
+bad_conf "unknown option" "bad.conf:2: unknown option 'subnet-poool'" $'# x\nsubnet-poool = 10.0.0.0/8'
+bad_conf "invalid value" "bad.conf:1: invalid subnet '10.0.0.0/33'" 'subnet-pool = 10.0.0.0/33'
+bad_conf "no '='" "bad.conf:1: expected 'option = value'" 'subnet-pool 10.0.0.0/8'
+bad_conf "a command-line-only option" "bad.conf:1: unknown option 'cleanup'" 'cleanup = yes'
+bad_conf "a bad metrics address" "invalid metrics-listen 'localhost:9323'" 'metrics-listen = localhost:9323'
+check_fails "a bad netd.conf created no table" nft list table inet bad_t
+check_fails "nor any state" test -e "$T/state2"
+out=$("$NETD_BIN" --config "$T/missing.conf" --run-dir "$T/run2" --state-dir "$T/state2" 2>&1)
+check_match "a --config file that does not exist is an error" "missing.conf: No such file" "$out"
+out=$("$NETD_BIN" --metrics-listen 127.0.0.1:0 --run-dir "$T/run2" --state-dir "$T/state2" 2>&1)
+check_match "--metrics-listen on the command line is checked too" "invalid metrics-listen" "$out"
+check_eq "--help works whatever netd.conf holds" 0 \
+    "$("$NETD_BIN" --config "$T/bad.conf" --help >/dev/null 2>&1; echo $?)"
+check_match "--help lists --config and --metrics-listen" "--config FILE.*--metrics-listen" \
+    "$("$NETD_BIN" --help | tr '\n' ' ')"
+
 # ---- the unit file and make install ------------------------------------------------------------
 check "make builds netd.service" make -C "$NETD_BUILDDIR" -s netd.service netd.conf
 check_match "its ExecStart is the installed netd" "^ExecStart=/.*/sbin/netd " \
@@ -91,14 +147,14 @@ if command -v systemd-analyze >/dev/null; then
 fi
 make -C "$NETD_BUILDDIR" -s install DESTDIR="$T/root" >"$T/install.log" 2>&1 ||
     { cat "$T/install.log"; hard_error "make install"; }
-for f in sbin/netd bin/netctl lib/systemd/system/netd.service lib/tmpfiles.d/netd.conf \
+for f in sbin/netd bin/netctl lib/systemd/system/netd.service lib/tmpfiles.d/netd.conf etc/netd/netd.conf \
     share/bash-completion/completions/netctl; do
     check "make install puts $f in place" test -e "$T/root/usr/local/$f"
 done
 for f in man8/netd.8 man8/netctl.8 man8/netd-cni.8 man1/netd-hook.1 man1/netrun.1; do
     check "make install puts the manual page $f in place" test -e "$T/root/usr/local/share/man/$f"
 done
-check "netd-proxy next to the other helpers in libexec" test -x "$T/root/usr/local/libexec/netd/netd-proxy"
+check "netd-proxy in sbin, next to netd" test -x "$T/root/usr/local/sbin/netd-proxy"
 check "netd-hook in libexec" test -x "$T/root/usr/local/libexec/netd/netd-hook"
 check "netd-cni where CNI plugins go" test -x "$(find "$T/root" -name netd-cni -path '*cni*' | head -1)"
 finish
