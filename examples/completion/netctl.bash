@@ -24,10 +24,11 @@ _netctl() {
     case $prev in
     --socket | --netns) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --network) mapfile -t COMPREPLY < <(compgen -W "$(_netctl_names networks)" -- "$cur"); return ;;
-    --pid | --ip | --ip6 | --mac | --ifname | --subnet | --subnet6 | --gateway | --gateway6 | --bridge | --mtu | -p) return ;;
+    --pid | --ip | --ip6 | --mac | --ifname | --subnet | --subnet6 | --gateway | --gateway6 | --bridge | --mtu | -p | --count | --format) return ;;
+    --filter) mapfile -t COMPREPLY < <(compgen -W "type= action= container= network= name=" -- "$cur"); compopt -o nospace 2>/dev/null; return ;;
     esac
     if [ -z "$cmd" ]; then
-        mapfile -t COMPREPLY < <(compgen -W "network attach detach ls inspect publish unpublish port info version --socket --json --help --version" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "network attach detach ls inspect publish unpublish port events info version --socket --json --help --version" -- "$cur")
         return
     fi
     local words=""
@@ -49,8 +50,9 @@ _netctl() {
     publish) words="--network --proxy-protocol $( [ -n "$sub" ] && _netctl_names containers)" ;;
     unpublish) [ -n "$sub" ] && words=$(_netctl_names containers) ;;
     port) words="--stats $(_netctl_names containers)" ;;
+    events) words="--filter --count" ;;
     esac
-    words="$words --json --help"
+    words="$words --json --format --help"
     # options only once a dash is typed, names and subcommands before
     if [[ $cur != -* ]]; then
         local w keep=""

@@ -16,6 +16,7 @@ enum log_level {
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 int log_level_parse(const char *s, enum log_level *ret);
+const char *log_level_name(enum log_level level);
 void log_set_ident(const char *ident);
 void log_msg(enum log_level level, int r, const char *fmt, ...) _printf_(3, 4);
 

@@ -70,6 +70,17 @@ int log_level_parse(const char *s, enum log_level *ret)
 }
 
 /**
+ * log_level_name() - the name log_level_parse() takes for @level
+ * @level:	level
+ *
+ * Return: static string
+ */
+const char *log_level_name(enum log_level level)
+{
+	return level < LOG_LEVEL_MAX ? level_names[level] : "?";
+}
+
+/**
  * log_msg() - print one line at @level; with @r < 0 append strerror(-r)
  * @level:	level
  * @r:		0 or negative errno

@@ -63,6 +63,21 @@ void api_port_list(struct daemon *d, struct evhttp_request *req, const char *arg
 }
 
 /**
+ * api_port_published() - log and announce a new mapping, whichever request made it
+ * @d:		daemon
+ * @mp:		the mapping
+ */
+void api_port_published(struct daemon *d, const struct mapping *mp)
+{
+	char spec[PORTSPEC_STRLEN];
+
+	if (portspec_format(&mp->m.spec, spec, sizeof(spec)) < 0)
+		STRLCPY(spec, "?");
+	log_info("container '%s' published %s", mp->m.container, spec);
+	events_emit(d, "port", "publish", mapping_to_json(&mp->m));
+}
+
+/**
  * api_port_publish() - POST /v1/ports {"container", "spec"[, "network"]}
  * @d:		daemon
  * @req:	request
@@ -81,10 +96,7 @@ void api_port_publish(struct daemon *d, struct evhttp_request *req, const char *
 		api_reply_error(req, &e);
 		return;
 	}
-	log_info("container '%s' published %u-%u/%s", mp->m.container,
-		 (unsigned int)mp->m.spec.host_port, (unsigned int)mp->m.spec.host_port_end,
-		 portspec_proto_name(mp->m.spec.proto));
-	events_emit(d, "port", "publish", mapping_to_json(&mp->m));
+	api_port_published(d, mp);
 	api_reply_json(req, 201, mapping_to_json(&mp->m));
 }
 

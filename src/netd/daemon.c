@@ -14,6 +14,15 @@
 
 #include "daemon.h"
 
+static void on_reload_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	notify_manager("RELOADING=1");
+	options_reload(&d->cfg);
+	notify_manager("READY=1");
+}
+
 static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -76,8 +85,10 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 		return err_set(e, ENOMEM, "create event loop");
 	d->sig_term = evsignal_new(d->base, SIGTERM, on_stop_signal, d);
 	d->sig_int = evsignal_new(d->base, SIGINT, on_stop_signal, d);
-	if (!d->sig_term || !d->sig_int || evsignal_add(d->sig_term, NULL) < 0 ||
-	    evsignal_add(d->sig_int, NULL) < 0)
+	/* a SIGHUP (systemctl reload) must not kill netd: it re-reads netd.conf */
+	d->sig_hup = evsignal_new(d->base, SIGHUP, on_reload_signal, d);
+	if (!d->sig_term || !d->sig_int || !d->sig_hup || evsignal_add(d->sig_term, NULL) < 0 ||
+	    evsignal_add(d->sig_int, NULL) < 0 || evsignal_add(d->sig_hup, NULL) < 0)
 		return err_set(e, ENOMEM, "set up signal handling");
 	r = netns_self_id(&d->self_ns);
 	if (r < 0)
@@ -150,6 +161,8 @@ void daemon_done(struct daemon *d)
 		event_free(d->sig_term);
 	if (d->sig_int)
 		event_free(d->sig_int);
+	if (d->sig_hup)
+		event_free(d->sig_hup);
 	state_close(&d->state);
 	if (d->nl)
 		nl_socket_free(d->nl);

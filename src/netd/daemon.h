@@ -63,6 +63,10 @@ struct config {
 	unsigned int proxy_udp_timeout_s;
 	char metrics_addr[INET6_ADDRSTRLEN]; /* --metrics-listen, "" when off */
 	unsigned int metrics_port;
+	enum log_level log_level;
+	bool log_level_cmdline; /* then SIGHUP leaves it alone: the command line wins */
+	char conf_path[PATH_MAX]; /* netd.conf as read at start, for SIGHUP */
+	bool conf_must_exist;
 };
 
 /**
@@ -149,6 +153,7 @@ struct daemon {
 	bool socket_owned;
 	struct event *sig_term;
 	struct event *sig_int;
+	struct event *sig_hup;
 	struct state state;
 	struct nl_sock *nl;
 	struct fw fw;
@@ -256,6 +261,7 @@ void api_endpoint_detach(struct daemon *d, struct evhttp_request *req, const cha
 void api_port_list(struct daemon *d, struct evhttp_request *req, const char *arg);
 void api_port_publish(struct daemon *d, struct evhttp_request *req, const char *arg);
 void api_port_unpublish(struct daemon *d, struct evhttp_request *req, const char *arg);
+void api_port_published(struct daemon *d, const struct mapping *mp);
 void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg);
 struct evbuffer;
 void api_metrics_requests(struct evbuffer *out);
@@ -269,6 +275,7 @@ unsigned int events_stop(void);
 
 /* options.c */
 int options_parse(int argc, char **argv, struct config *cfg);
+void options_reload(struct config *cfg);
 
 /* notify.c */
 void notify_manager(const char *state);

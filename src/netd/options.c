@@ -164,7 +164,7 @@ static int apply(struct config *cfg, int c, const char *name, const char *arg,
 			return err_set(e, EINVAL,
 				       "invalid log level '%s': use error, warn, info or debug",
 				       arg);
-		log_set_level(level);
+		cfg->log_level = level;
 		return 0;
 	case OPT_DEFAULT_SUBNET:
 	case OPT_SUBNET_POOL: {
@@ -336,6 +336,7 @@ static void defaults(struct config *cfg)
 	cfg->proxy_max_conns = 16384;
 	cfg->proxy_max_conns_per_port = 4096;
 	cfg->proxy_udp_timeout_s = 30;
+	cfg->log_level = LOG_LEVEL_INFO;
 }
 
 /**
@@ -362,6 +363,12 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			return -1;
 		}
 	conf = config_arg(argc, argv, &conf_explicit);
+	if (strlen(conf) >= sizeof(cfg->conf_path)) {
+		(void)fprintf(stderr, "netd: --config path too long\n");
+		return 2;
+	}
+	STRLCPY(cfg->conf_path, conf);
+	cfg->conf_must_exist = conf_explicit;
 	if (load_config(conf, conf_explicit, cfg, &e) < 0) {
 		(void)fprintf(stderr, "netd: %s\n", e.msg);
 		return 2;
@@ -380,6 +387,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			usage(stderr);
 			return 2;
 		default:
+			cfg->log_level_cmdline |= c == OPT_LOG_LEVEL;
 			if (apply(cfg, c, opts[option_index].name, optarg ? optarg : "", &e) < 0) {
 				(void)fprintf(stderr, "netd: --%s: %s\n", opts[option_index].name,
 					      e.msg);
@@ -391,6 +399,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		(void)fprintf(stderr, "netd: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	log_set_level(cfg->log_level);
 	if (cfg->pool_len < cfg->pool.prefixlen) {
 		(void)fprintf(stderr, "netd: subnet-size /%u is larger than the pool\n",
 			      cfg->pool_len);
@@ -404,4 +413,34 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		return 2;
 	}
 	return 0;
+}
+
+/**
+ * options_reload() - SIGHUP: read netd.conf again and apply what can change while netd runs,
+ * the log level (unless the command line set it); a broken file changes nothing
+ * @cfg:	the running configuration
+ */
+void options_reload(struct config *cfg)
+{
+	struct netd_error e = NETD_ERROR_INIT;
+	struct config *fresh = calloc(1, sizeof(*fresh));
+
+	if (!fresh) {
+		log_error("reload %s: out of memory", cfg->conf_path);
+		return;
+	}
+	defaults(fresh);
+	if (load_config(cfg->conf_path, cfg->conf_must_exist, fresh, &e) < 0) {
+		log_error("reload: %s; nothing changed", e.msg);
+		free(fresh);
+		return;
+	}
+	if (!cfg->log_level_cmdline && fresh->log_level != cfg->log_level) {
+		cfg->log_level = fresh->log_level;
+		log_set_level(cfg->log_level);
+	}
+	log_info("reloaded %s: log level %s%s; other settings apply at the next start",
+		 cfg->conf_path, log_level_name(cfg->log_level),
+		 cfg->log_level_cmdline ? " (set on the command line)" : "");
+	free(fresh);
 }

@@ -300,6 +300,7 @@ static int control_loop(struct proxy *px)
 int main(int argc, char **argv)
 {
 	static struct proxy px;
+	pid_t netd = getppid();
 	unsigned int i;
 	int r;
 
@@ -307,9 +308,6 @@ int main(int argc, char **argv)
 	r = parse_options(argc, argv, &px.cfg);
 	if (r != 0)
 		return r > 0 ? 0 : 2;
-	/* with netd gone nobody would hand back its ports: go too */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return log_error_errno(-errno, "PR_SET_PDEATHSIG"), 1;
 	(void)signal(SIGPIPE, SIG_IGN);
 	px.control_fd = PROXY_FD_CONTROL;
 	{
@@ -331,6 +329,15 @@ int main(int argc, char **argv)
 	(void)close(PROXY_FD_STATS);
 	if (drop_privileges() < 0)
 		return 1;
+	/*
+	 * With netd gone nobody would hand back its ports: go too.  Only now: changing the uid
+	 * clears the parent-death signal; a netd that died before this line shows as a new
+	 * parent (control-socket EOF would end the worker too, later).
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return log_error_errno(-errno, "PR_SET_PDEATHSIG"), 1;
+	if (getppid() != netd)
+		return log_error("netd is gone"), 1;
 	px.slots = calloc(PROXY_MAX_SLOTS, sizeof(*px.slots));
 	px.workers = calloc(px.cfg.workers, sizeof(*px.workers));
 	if (!px.slots || !px.workers || pthread_mutex_init(&px.control_lock, NULL) != 0)

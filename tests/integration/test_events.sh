@@ -29,7 +29,7 @@ wait_for "three subscribers" 50 subscribed || hard_error "netctl events did not 
 
 netctl network create evnet --subnet 10.61.0.0/24 >/dev/null || hard_error "network create"
 netctl attach c1 --pid "$(ctr_pid c1)" --network evnet >/dev/null || hard_error "attach c1"
-netctl attach c2 --pid "$(ctr_pid c2)" --network evnet >/dev/null || hard_error "attach c2"
+netctl attach c2 --pid "$(ctr_pid c2)" --network evnet -p 9090:90 >/dev/null || hard_error "attach c2"
 netctl publish 8080:80 c1 >/dev/null || hard_error "publish"
 netctl unpublish 8080:80 c1 >/dev/null || hard_error "unpublish"
 
@@ -52,16 +52,17 @@ wait_for "the unpublish event" 30 has_event "$T/all.jsonl" port unpublish contai
 check "event: network create, with its subnet" has_event "$T/all.jsonl" network create name=evnet subnet=10.61.0.0/24
 check "event: attach, with the address given" has_event "$T/all.jsonl" endpoint attach container=c1 network=evnet ipv4=10.61.0.2/24
 check "event: publish" has_event "$T/all.jsonl" port publish container=c1 spec=8080:80/tcp
+check "event: a port published with the attach (-p) is announced too" has_event "$T/all.jsonl" port publish container=c2 spec=9090:90/tcp
 check "event: unpublish" has_event "$T/all.jsonl" port unpublish container=c1
 check_match "every line is one JSON object with time, type, action, attributes" \
     '^\{"action":"[a-z-]+","attributes":\{.*\},"time":"20[0-9-]+T[0-9:.]+Z","type":"[a-z]+"\}$' \
     "$(head -1 "$T/all.jsonl")"
 
-# --count 2: the subscriber ends by itself after publish and unpublish
+# --count 2: the subscriber ends by itself after two port events
 wait_for "--count 2 to end" 30 bash -c "! kill -0 $PORTS 2>/dev/null"
 wait "$PORTS"
 check_eq "--count 2 exits 0 after two events" 0 "$?"
-check_eq "--count 2 printed exactly the two port events" 2 "$(lines "$T/ports.jsonl")"
+check_eq "--count 2 printed exactly two port events" 2 "$(lines "$T/ports.jsonl")"
 
 # repairs: a veth deleted by hand, the table flushed, the proxy worker killed, a container gone
 host_if=$(netctl ls --format '{{.container}} {{.host_ifname}}' | awk '$1 == "c2" { print $2 }')

@@ -107,6 +107,19 @@ check_eq "metrics over TCP: the API itself is not served" 404 \
 check_eq "metrics over TCP: nor anything but GET" 405 \
     "$(curl -s -m 3 -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:9323/metrics)"
 netctl network rm confnet >/dev/null
+
+# SIGHUP (systemctl reload) re-reads netd.conf and does not kill netd
+kill -HUP "$NETD_PID"
+wait_for "the reload" 50 grep -q "reloaded $T/netd.conf" "$T/netd.log"
+check_match "SIGHUP: netd.conf read again; the command line's log level stays" \
+    "reloaded .*netd.conf: log level debug \(set on the command line\)" "$(cat "$T/netd.log")"
+check "SIGHUP: netd still serves" netctl info
+echo "subnet-pool = nonsense" >>"$T/netd.conf"
+kill -HUP "$NETD_PID"
+wait_for "the failed reload" 50 grep -q "reload: .*nothing changed" "$T/netd.log"
+check_match "SIGHUP with a broken netd.conf: says why, changes nothing" \
+    "reload: .*netd.conf:7: invalid subnet 'nonsense'.*nothing changed" "$(cat "$T/netd.log")"
+check "and netd still serves" netctl info
 netd_stop
 "$NETD_BIN" --cleanup --nft-table cmdline_t >/dev/null 2>&1
 
