@@ -111,4 +111,13 @@ int fw_network_del(struct fw *fw, const struct fw_network *net, struct netd_erro
 int fw_ports_add(struct fw *fw, const struct fw_port *ports, size_t n, struct netd_error *e);
 int fw_ports_del(struct fw *fw, const struct fw_port *ports, size_t n, struct netd_error *e);
 
+/* what a published port carried through NAT, both ways */
+struct fw_counter {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+int fw_port_counters(struct fw *fw, const struct fw_port *ports, size_t n, struct fw_counter *ret,
+		     struct netd_error *e);
+
 #endif /* NETD_FW_H */

@@ -54,12 +54,6 @@ static int add_elem(struct nftnl_set *s, const void *key, size_t len, uint32_t f
 	return 0;
 }
 
-/* a concatenation: each field in host order as nft loads it, padded to 4 bytes */
-struct concat {
-	uint8_t b[40];
-	size_t len;
-};
-
 static void cat_bytes(struct concat *c, const void *p, size_t n)
 {
 	memcpy(c->b + c->len, p, n);
@@ -138,7 +132,13 @@ const char *fw_port_map_name(unsigned int index)
 	return names[index % FW_N_MAPS];
 }
 
-static void port_key(const struct fw_port *p, uint16_t port, struct concat *ret)
+/**
+ * fw_port_key() - the key of @p's map element for host port @port
+ * @p:		port
+ * @port:	one host port of it (the first, for an interval element)
+ * @ret:	the key
+ */
+void fw_port_key(const struct fw_port *p, uint16_t port, struct concat *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	if (p->has_host_ip)
@@ -174,13 +174,13 @@ int fw_elems_for_port(const struct fw_port *p, struct nftnl_set *map)
 	int r;
 
 	if (p->host_port == p->ctr_port) {
-		port_key(p, p->host_port, &key);
-		port_key(p, p->host_port_end, &key_end);
+		fw_port_key(p, p->host_port, &key);
+		fw_port_key(p, p->host_port_end, &key_end);
 		port_data(p, 0, true, &data);
 		return add_elem_data(map, &key, &key_end, &data);
 	}
 	for (i = 0; i < n; i++) {
-		port_key(p, (uint16_t)(p->host_port + i), &key);
+		fw_port_key(p, (uint16_t)(p->host_port + i), &key);
 		port_data(p, (uint16_t)(p->ctr_port + i), false, &data);
 		r = add_elem_data(map, &key, NULL, &data);
 		if (r < 0)
@@ -204,8 +204,8 @@ int fw_elems_loopback(const struct fw_port *p, struct nftnl_set *lo4)
 	if (!p->loopback || p->family != AF_INET)
 		return 0;
 	any.has_host_ip = false;
-	port_key(&any, p->host_port, &key);
-	port_key(&any, p->host_port_end, &key_end);
+	fw_port_key(&any, p->host_port, &key);
+	fw_port_key(&any, p->host_port_end, &key_end);
 	return add_elem_data(lo4, &key, &key_end, NULL);
 }
 

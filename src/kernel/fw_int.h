@@ -38,7 +38,14 @@
 #define FW_TYPE_INET_SERVICE 13
 #define FW_TYPE_CONCAT_SHIFT 6
 
+/* a concatenation: each field in host order as nft loads it, padded to 4 bytes */
+struct concat {
+	uint8_t b[40];
+	size_t len;
+};
+
 struct nftnl_set *fw_set_new(const struct fw *fw, const char *name);
+void fw_port_key(const struct fw_port *p, uint16_t port, struct concat *ret);
 int fw_elems_for_network(const struct fw_network *net, struct nftnl_set *sets[5]);
 int fw_elems_l4protos(struct nftnl_set *s);
 unsigned int fw_port_map_index(const struct fw_port *p);

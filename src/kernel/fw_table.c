@@ -325,6 +325,43 @@ static void r_pub(struct rb *rb, unsigned int v)
 	     v & PUB_SAME ? 0 : NFT_REG32_00 + addr_regs);
 }
 
+/* ct original KEY into @dreg: a field of the connection as its first packet had it */
+static void ct_original(struct rb *rb, uint32_t key, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, IP_CT_DIR_ORIGINAL);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, dreg);
+	}
+	rb_add(rb, e);
+}
+
+/*
+ * Traffic of published ports, counted by the elements of the port maps (which carry a
+ * counter each): DNAT's lookup counts a connection's first packet, this rule every later one,
+ * both ways, by the key the first packet had (its original destination). It only looks up:
+ * no verdict, so the chain goes on. Local clients' DNAT'd connections do not cross forward:
+ * only their first packet counts; proxied ones have the proxy's counters.
+ */
+static void r_pub_count(struct rb *rb, unsigned int v)
+{
+	bool v6 = v & PUB_V6;
+	uint32_t key = NFT_REG32_00, next = NFT_REG32_00;
+
+	nfproto(rb, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	ct_bits(rb, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED));
+	ct_bits(rb, NFT_CT_STATUS, IPS_DST_NAT);
+	if (v & PUB_BOUND) {
+		ct_original(rb, v6 ? NFT_CT_DST_IP6 : NFT_CT_DST_IP, NFT_REG32_00);
+		next += v6 ? 4 : 1;
+	}
+	meta(rb, NFT_META_L4PROTO, next);
+	ct_original(rb, NFT_CT_PROTO_DST, next + 1);
+	lookup(rb, key, fw_port_map_name(v & (PUB_V6 | PUB_BOUND | PUB_SAME)), false);
+}
+
 /* ip saddr @masq4, or ip6 saddr @masq6: the source is a container of a masqueraded network */
 static void saddr_masqueraded(struct rb *rb, bool v6)
 {
@@ -399,7 +436,16 @@ struct chain_def {
 };
 
 /* published ports are reachable from other networks too: DNAT'd traffic passes isolation */
+#define COUNT_RULES                                                                            \
+	{ r_pub_count, 0 }, { r_pub_count, PUB_SAME }, { r_pub_count, PUB_BOUND },             \
+		{ r_pub_count, PUB_BOUND | PUB_SAME }, { r_pub_count, PUB_V6 },                \
+		{ r_pub_count, PUB_V6 | PUB_SAME }, { r_pub_count, PUB_V6 | PUB_BOUND },       \
+	{                                                                                      \
+		r_pub_count, PUB_V6 | PUB_BOUND | PUB_SAME                                     \
+	}
+
 static const struct rule_def forward_rules[] = {
+	COUNT_RULES,
 	{ r_fwd_established },	{ r_fwd_same_bridge }, { r_fwd_internal_in },
 	{ r_fwd_internal_out }, { r_fwd_dnat_in },     { r_fwd_isolation },
 	{ r_fwd_no_direct_in },
@@ -574,15 +620,26 @@ static int set_host_order(struct nftnl_set *s)
 	return r;
 }
 
-/* a set (or map) of netd's table, declared in the batch; the object then carries elements */
+/*
+ * A set (or map) of netd's table, declared in the batch; the object then carries elements.
+ * With @counted, every element gets a counter of its own (the set's expression, which the
+ * kernel copies into each element added).
+ */
 static struct nftnl_set *declare_set(struct fw_batch *b, const struct set_def *def, uint32_t id,
-				     const char *name)
+				     const char *name, bool counted)
 {
 	struct nftnl_set *s = fw_set_new(b->fw, name);
 	struct nlmsghdr *nlh;
 
 	if (!s)
 		return NULL;
+	if (counted) {
+		struct nftnl_expr *c = nftnl_expr_alloc("counter");
+
+		if (!c)
+			goto fail;
+		nftnl_set_add_expr(s, c);
+	}
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, def->key_type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, def->key_len);
 	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
@@ -615,9 +672,9 @@ static int add_sets(struct fw_batch *b, const struct fw_network *nets, size_t n,
 	int r = 0;
 
 	for (i = 0; i < ARRAY_SIZE(s) && r == 0; i++) {
-		s[i] = i < n_sets ? declare_set(b, &sets[i], (uint32_t)i + 1, sets[i].name) :
+		s[i] = i < n_sets ? declare_set(b, &sets[i], (uint32_t)i + 1, sets[i].name, false) :
 				    declare_set(b, &maps[i - n_sets], (uint32_t)i + 1,
-						fw_port_map_name((unsigned int)(i - n_sets)));
+						fw_port_map_name((unsigned int)(i - n_sets)), true);
 		if (!s[i])
 			r = -ENOMEM;
 	}

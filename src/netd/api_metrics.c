@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
@@ -75,6 +77,75 @@ static void proxy_series(struct daemon *d, struct evbuffer *out)
 		d->proxy.restarts_total);
 }
 
+static bool fw_port_of(const struct fw_port *p, const struct portspec *s)
+{
+	static const uint8_t ipproto[PORTSPEC_PROTO_MAX] = { IPPROTO_TCP, IPPROTO_UDP,
+							     IPPROTO_SCTP };
+
+	static const uint8_t zero[16];
+	bool bound = s->has_host_ip && memcmp(s->host_ip.b, zero, ipaddr_len(&s->host_ip)) != 0;
+
+	if (p->has_host_ip != bound || (bound && !ipaddr_equal(&p->host_ip, &s->host_ip)))
+		return false;
+	return p->proto == ipproto[s->proto] && p->host_port == s->host_port &&
+	       p->host_port_end == s->host_port_end && p->ctr_port == s->ctr_port;
+}
+
+/*
+ * What each published port carried through NAT, from the counters of its nftables map
+ * elements.  ops_ports_fw() lists the elements mapping by mapping, in state order: each
+ * mapping's (one per family) come next.
+ */
+static void nat_series(struct daemon *d, struct evbuffer *out)
+{
+	struct netd_error e = NETD_ERROR_INIT;
+	struct fw_counter *c = NULL;
+	struct fw_port *fwp = NULL;
+	size_t n = 0, i, j = 0;
+	struct evbuffer *bytes = evbuffer_new();
+
+	if (!bytes || ops_ports_fw(d, &fwp, &n, &e) < 0 || !(c = calloc(n + 1, sizeof(*c))) ||
+	    fw_port_counters(&d->fw, fwp, n, c, &e) < 0) {
+		log_warn("metrics: nftables counters: %s", e.msg[0] ? e.msg : "out of memory");
+		goto out;
+	}
+	evbuffer_add_printf(out, "# HELP netd_port_nat_packets_total Packets a published port "
+				 "carried through NAT, both ways.\n"
+				 "# TYPE netd_port_nat_packets_total counter\n");
+	evbuffer_add_printf(bytes, "# HELP netd_port_nat_bytes_total Bytes a published port "
+				   "carried through NAT, both ways.\n"
+				   "# TYPE netd_port_nat_bytes_total counter\n");
+	for (i = 0; i < d->state.n_mappings; i++) {
+		const struct mapping *mp = d->state.mappings[i];
+		struct fw_counter sum = { 0 };
+		char spec[PORTSPEC_STRLEN];
+		bool any = false;
+
+		while (j < n && fw_port_of(&fwp[j], &mp->m.spec)) {
+			sum.packets += c[j].packets;
+			sum.bytes += c[j].bytes;
+			any = true;
+			j++;
+		}
+		if (!any || portspec_format(&mp->m.spec, spec, sizeof(spec)) < 0)
+			continue;
+		evbuffer_add_printf(out,
+				    "netd_port_nat_packets_total{container=\"%s\",port=\"%s\"} %" PRIu64
+				    "\n",
+				    mp->m.container, spec, sum.packets);
+		evbuffer_add_printf(bytes,
+				    "netd_port_nat_bytes_total{container=\"%s\",port=\"%s\"} %" PRIu64
+				    "\n",
+				    mp->m.container, spec, sum.bytes);
+	}
+	evbuffer_add_buffer(out, bytes);
+out:
+	if (bytes)
+		evbuffer_free(bytes);
+	free(c);
+	free(fwp);
+}
+
 /**
  * api_metrics() - GET /metrics
  * @d:		daemon
@@ -103,6 +174,7 @@ void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg)
 		d->fw_restores);
 	counter(out, "netd_events_total", "Events netd emitted (GET /v1/events).",
 		events_count());
+	nat_series(d, out);
 	proxy_series(d, out);
 	api_metrics_requests(out);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",

@@ -148,6 +148,25 @@ check_eq "1. publish 5353:53/udp c1" "53/udp -> 0.0.0.0:5353"$'\n'"53/udp -> [::
 check_match "1. a UDP datagram to 192.0.2.1:5353 gets c1's answer, from 192.0.2.2" \
     '^pong 192\.0\.2\.2$' "$(udp_ask out 192.0.2.1 5353)"
 
+# ---- 1b. what each port carried through NAT: /metrics from the map elements' counters ----------
+nat_metric() { # nat_metric packets|bytes PORT-SPEC: the value for c1's mapping
+    curl -s -m 3 --unix-socket "$T/run/netd.sock" http://netd/metrics |
+        sed -n "s|^netd_port_nat_$1_total{container=\"c1\",port=\"$2\"} ||p"
+}
+head -c 200000 /dev/zero >"$T/www/c1-80/big"
+b0=$(nat_metric bytes 8080:80/tcp)
+p0=$(nat_metric packets 8080:80/tcp)
+check_eq "1b. 200 KB from c1 through 192.0.2.1:8080" 200000 \
+    "$(in_ctr out curl -s -m 5 http://192.0.2.1:8080/big | wc -c)"
+b1=$(nat_metric bytes 8080:80/tcp)
+p1=$(nat_metric packets 8080:80/tcp)
+check "1b. the mapping's NAT byte counter grew by the transfer and its headers" \
+    test "$((b1 - b0))" -ge 200000 -a "$((b1 - b0))" -lt 400000
+check "1b. and its packet counter moved (the 200 KB went in large segments)" test "$((p1 - p0))" -gt 10
+check_match "1b. every published port has its series, by container and spec" \
+    'netd_port_nat_bytes_total\{container="c2",port="127.0.0.1:9090:90/udp"\} [0-9]+' \
+    "$(curl -s -m 3 --unix-socket "$T/run/netd.sock" http://netd/metrics)"
+
 # ---- 2. from the sandbox host itself ---------------------------------------------------------
 check_eq "2. host -> 192.0.2.1:8080 reaches c1 (output chain DNAT)" c1 "$(get host http://192.0.2.1:8080/)"
 check_eq "2. host -> [fd00:ff::1]:8080 reaches c1 (output chain DNAT, IPv6)" c1 \
@@ -171,10 +190,12 @@ check_fails "4. c2 still cannot reach c1's address directly" \
 for p in 8000 8001 8002; do
     check_eq "5. outside -> 192.0.2.1:$p reaches c1:$p" "c1:$p" "$(get out "http://192.0.2.1:$p/")"
 done
+check "5. a range's one element counts the traffic of all its ports" \
+    test "$(nat_metric packets 8000-8002:8000-8002/tcp)" -ge 15
 check_eq "5. the range is ONE element of pub4_same" "tcp . 8000-8002 : 10.90.0.2" \
-    "$(nft list map inet netd pub4_same | sed -n 's/^.*elements = { \(.*\) }$/\1/p')"
+    "$(nft list map inet netd pub4_same | sed -n 's/^.*elements = { \(.*\) }$/\1/p' | sed 's/ counter packets [0-9]* bytes [0-9]*//')"
 check_eq "5. and ONE of pub6_same" "tcp . 8000-8002 : fd00:90::2" \
-    "$(nft list map inet netd pub6_same | sed -n 's/^.*elements = { \(.*\) }$/\1/p')"
+    "$(nft list map inet netd pub6_same | sed -n 's/^.*elements = { \(.*\) }$/\1/p' | sed 's/ counter packets [0-9]* bytes [0-9]*//')"
 check "5. publish shifted range 9000-9001:7000-7001 c1" netctl publish 9000-9001:7000-7001 c1
 check_eq "5. 192.0.2.1:9000 reaches c1:7000" c1:7000 "$(get out http://192.0.2.1:9000/)"
 check_eq "5. 192.0.2.1:9001 reaches c1:7001" c1:7001 "$(get out http://192.0.2.1:9001/)"
@@ -185,7 +206,7 @@ out=$(netctl publish 192.0.2.3:8090:80 c1)
 check_eq "6. publish 192.0.2.3:8090:80 c1" "80/tcp -> 192.0.2.3:8090" "$out"
 check_eq "6. outside -> 192.0.2.3:8090 reaches c1" c1 "$(get out http://192.0.2.3:8090/)"
 check "6. outside -> 192.0.2.1:8090 is refused" refused out http://192.0.2.1:8090/
-check_match "6. the element is in pub4_ip" '192\.0\.2\.3 \. tcp \. 8090 : 10\.90\.0\.2 \. 80' \
+check_match "6. the element is in pub4_ip" '192\.0\.2\.3 \. tcp \. 8090 counter packets [0-9]+ bytes [0-9]+ : 10\.90\.0\.2 \. 80' \
     "$(nft list map inet netd pub4_ip)"
 
 # ---- 7. a random host port -------------------------------------------------------------------------

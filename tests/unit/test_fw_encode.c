@@ -140,10 +140,10 @@ static void test_fw_encode_batch_shape(void **state)
 	free(w.text); /* before any assert: a failed one jumps out */
 	assert_true(w.seq_ok);
 	assert_true(w.acks_ok);
-	/* prerouting 8 + output 8 + 4 for lo4 + forward 7 + postrouting 5 + input 1 rules;
-	 * elements in bridges, br_same, internal, masq4, masq6, l4protos, pub4, pub4_same,
-	 * pub4_ip (lo4 is empty) */
-	assert_int_equal(w.rules, 33);
+	/* prerouting 8 + output 8 + 4 for lo4 + forward 8 counting + 7 + postrouting 5 + input 1
+	 * rules; elements in bridges, br_same, internal, masq4, masq6, l4protos, pub4,
+	 * pub4_same, pub4_ip (lo4 is empty) */
+	assert_int_equal(w.rules, 41);
 	assert_int_equal(w.elem_msgs, 9);
 }
 
