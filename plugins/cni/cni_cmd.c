@@ -117,11 +117,20 @@ static int network_ensure(struct cni_ctx *x, json_t **ret, struct cni_error *ce)
 	return -1;
 }
 
-/* host veth MAC for the result: best effort, the runtime's netns may not be netd's */
-static void host_mac(const char *ifname, char mac[MAC_STRLEN], bool *ret_ok)
+/*
+ * host veth MAC for the result: netd reports it (the runtime's netns need not be netd's);
+ * an older netd does not, then it is read here, best effort
+ */
+static void host_mac(const json_t *ep, const char *ifname, char mac[MAC_STRLEN], bool *ret_ok)
 {
+	const char *reported = json_string_value(json_object_get(ep, "host_mac"));
 	struct cni_link_state st;
 
+	if (reported && strlen(reported) == MAC_STRLEN - 1) {
+		memcpy(mac, reported, MAC_STRLEN);
+		*ret_ok = true;
+		return;
+	}
 	*ret_ok = cni_link_inspect(-1, ifname, false, &st, NULL) == 0 && st.mac[0];
 	if (*ret_ok)
 		memcpy(mac, st.mac, MAC_STRLEN);
@@ -200,7 +209,7 @@ int cni_cmd_add(struct cni_ctx *x, json_t **ret, struct cni_error *ce)
 		return -1;
 	}
 	host = json_string_value(json_object_get(ep, "host_ifname"));
-	host_mac(host ? host : "", hmac, &have_hmac);
+	host_mac(ep, host ? host : "", hmac, &have_hmac);
 	/* report the default routes the container has: netd adds them on a namespace's first
 	 * attachment only, and never on an internal network */
 	if (cni_link_inspect(ns_fd, x->env->ifname, true, &st, &e) < 0) {

@@ -8,6 +8,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include <netd/codec.h>
+#include <netd/naming.h>
 
 #include "daemon.h"
 
@@ -61,6 +62,16 @@ static json_t *endpoint_api_json(struct daemon *d, const struct endpoint_spec *e
 	if (n->spec.has_v6 && ipaddr_format(&n->spec.gateway6, gw, sizeof(gw)) == 0)
 		(void)json_object_set_new(o, "gateway6", json_string(gw));
 	(void)json_object_set_new(o, "bridge", json_string(n->spec.bridge));
+	{
+		/* netd derives it, so no netlink round trip: a CNI result reports it */
+		uint8_t mac[6];
+		char text[18];
+
+		naming_mac(ep->host_ifname, "host", mac);
+		(void)snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+			       mac[2], mac[3], mac[4], mac[5]);
+		(void)json_object_set_new(o, "host_mac", json_string(text));
+	}
 	return o;
 }
 

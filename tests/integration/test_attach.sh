@@ -29,6 +29,9 @@ check_match "MAC is locally administered" '^[0-9a-f][26ae]:' "$mac_api"
 host_if=$(netctl inspect c1 --json | sed -n 's/.*"host_ifname": "\(vn[0-9a-f]*\)".*/\1/p' | head -1)
 check "host veth is on the bridge" sh -c "ip -o link show $host_if | grep -q 'master nd-web'"
 check "hairpin is on for the host veth" sh -c "ip -d link show $host_if | grep -q 'hairpin on'"
+check_eq "the API's host_mac is the host veth's" \
+    "$(ip -o link show "$host_if" | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)" \
+    "$(netctl inspect c1 --format '{{json .endpoints}}' | sed -n 's/.*"host_mac":"\([0-9a-f:]*\)".*/\1/p')"
 check "the host veth has IPv6 off (a bridge port needs no address)" \
     sh -c "test \$(cat /proc/sys/net/ipv6/conf/$host_if/disable_ipv6) = 1"
 check "an IPv4-only network leaves eth0 without IPv6 addresses" \

@@ -119,6 +119,9 @@ check_eq "the result's container interface is eth0 in the netns" "eth0 $T/ns/a" 
     "$(jqo '.interfaces[1] | "\(.name) \(.sandbox)"')"
 check_match "the result's host interface is netd's veth, with its MAC" '^vn[0-9a-f]{8} ([0-9a-f]{2}:){5}[0-9a-f]{2}$' \
     "$(jqo '.interfaces[0] | "\(.name) \(.mac)"')"
+check_eq "that MAC is the veth's own (netd reports it: no netlink from the plugin's netns)" \
+    "$(ip -o link show "$(jqo '.interfaces[0].name')" | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)" \
+    "$(jqo '.interfaces[0].mac')"
 check_eq "the result's address, gateway and interface index" "10.77.0.2/24 10.77.0.1 1" \
     "$(jqo '.ips[0] | "\(.address) \(.gateway) \(.interface)"')"
 check_eq "the result's default route" "0.0.0.0/0 10.77.0.1" "$(jqo '.routes[0] | "\(.dst) \(.gw)"')"
