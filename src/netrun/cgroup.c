@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -21,6 +22,13 @@
 #include "netrun.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
+/* a pod's cgroup is CGROUP_PODS/POD below netrun's */
+#define CGROUP_PODS ".pods"
+/* netrun/.pods/POD/NAME: what cgroup_remove() may climb */
+#define CGROUP_DEPTH_MAX 4
+
+/* the v1 hierarchies a container gets a directory in; cpuacct counts its CPU time */
+static const char *const ctrls_v1[] = { "memory", "cpu", "cpuacct", "pids" };
 #define CPU_PERIOD_US 100000
 /* a container's last processes can take a moment to leave after PID 1 died */
 #define RMDIR_TRIES 200
@@ -28,7 +36,7 @@
 
 static int write_file(const char *dir, const char *file, const char *val, struct netd_error *e)
 {
-	char path[512];
+	char path[CGROUP_PATH_MAX + 32];
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(val);
 
@@ -55,135 +63,205 @@ static int mkdir_ok(const char *path, struct netd_error *e)
 	return 0;
 }
 
-static int add_dir(struct cgroup *cg, const char *base, const struct run_opts *o,
-		   struct netd_error *e)
+/* a v1 hierarchy already in @cg: cpu and cpuacct are often one, mounted twice (cpu,cpuacct) */
+static bool same_hierarchy(const struct cgroup *cg, const char *base)
 {
-	char parent[160];
+	struct stat a, b;
+	char root[CGROUP_PATH_MAX];
+	int i;
+
+	if (stat(base, &a) < 0)
+		return false;
+	for (i = 0; i < cg->n; i++) {
+		(void)snprintf(root, sizeof(root), "%s/%s", CGROUP_ROOT, cg->ctrl[i]);
+		if (stat(root, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return true;
+	}
+	return false;
+}
+
+/* mkdir each component of @parent under @base (v2: with the controllers enabled below it) */
+static int parents_make(const char *base, const char *parent, bool v2, struct netd_error *e)
+{
+	char path[CGROUP_PATH_MAX];
+	size_t len = strlen(base);
+	const char *p = parent;
 	int r;
 
-	(void)snprintf(parent, sizeof(parent), "%s/%s", base, NETRUN_CGROUP_PARENT);
-	r = mkdir_ok(parent, e);
-	if (r < 0)
-		return r;
-	if (cg->v2) {
-		/* missing controllers show up as the write of their limit failing */
-		(void)write_file(base, "cgroup.subtree_control", "+memory", NULL);
-		(void)write_file(base, "cgroup.subtree_control", "+cpu", NULL);
-		(void)write_file(base, "cgroup.subtree_control", "+pids", NULL);
-		(void)write_file(parent, "cgroup.subtree_control", "+memory", NULL);
-		(void)write_file(parent, "cgroup.subtree_control", "+cpu", NULL);
-		(void)write_file(parent, "cgroup.subtree_control", "+pids", NULL);
-	}
-	if (strlen(parent) + 1 + strlen(o->name) >= sizeof(cg->paths[cg->n]))
+	if (len + 1 + strlen(parent) >= sizeof(path))
 		return err_set(e, ENAMETOOLONG, "cgroup path too long");
-	memcpy(cg->paths[cg->n], parent, strlen(parent));
-	cg->paths[cg->n][strlen(parent)] = '/';
-	STRLCPY_N(cg->paths[cg->n] + strlen(parent) + 1,
-		  sizeof(cg->paths[cg->n]) - strlen(parent) - 1, o->name);
-	/* left by a netrun that was SIGKILLed: rmdir() only removes it when it is empty */
-	r = mkdir(cg->paths[cg->n], 0755);
-	if (r < 0 && errno == EEXIST && rmdir(cg->paths[cg->n]) == 0)
-		r = mkdir(cg->paths[cg->n], 0755);
+	memcpy(path, base, len + 1);
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (v2) {
+			/* missing controllers show up as the write of their limit failing */
+			(void)write_file(path, "cgroup.subtree_control", "+memory", NULL);
+			(void)write_file(path, "cgroup.subtree_control", "+cpu", NULL);
+			(void)write_file(path, "cgroup.subtree_control", "+pids", NULL);
+		}
+		if (!n)
+			break;
+		path[len] = '/';
+		memcpy(path + len + 1, p, n);
+		len += n + 1;
+		path[len] = '\0';
+		r = mkdir_ok(path, e);
+		if (r < 0)
+			return r;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+static int add_dir(struct cgroup *cg, const char *base, const char *ctrl, const char *parent,
+		   const char *name, struct netd_error *e)
+{
+	char *path = cg->paths[cg->n];
+	int n, r, tries;
+
+	n = snprintf(path, sizeof(cg->paths[0]), "%s/%s/%s", base, parent, name);
+	if (n < 0 || (size_t)n >= sizeof(cg->paths[0]))
+		return err_set(e, ENAMETOOLONG, "cgroup path too long");
+	/* twice: another container's end may remove the shared parent in between */
+	for (tries = 0; tries < 2; tries++) {
+		r = parents_make(base, parent, cg->v2, e);
+		if (r < 0)
+			return r;
+		r = mkdir(path, 0755);
+		/* left by a netrun that was SIGKILLed: rmdir() only removes it when it is empty */
+		if (r < 0 && errno == EEXIST && rmdir(path) == 0)
+			r = mkdir(path, 0755);
+		if (r == 0 || errno != ENOENT)
+			break;
+	}
 	if (r < 0)
-		return err_set(e, errno, "mkdir %s: %s", cg->paths[cg->n],
+		return err_set(e, errno, "mkdir %s: %s", path,
 			       errno == EEXIST || errno == EBUSY ?
 				       "a container of that name runs already" :
 				       strerror(errno));
+	STRLCPY(cg->ctrl[cg->n], ctrl);
 	cg->n++;
 	return 0;
 }
 
-static int limits_v2(const struct cgroup *cg, const struct run_opts *o, struct netd_error *e)
+static int limits_v2(const struct cgroup *cg, const struct cgroup_limits *l, struct netd_error *e)
 {
 	char v[64];
 	int r = 0;
 
-	if (o->memory) {
-		(void)snprintf(v, sizeof(v), "%" PRIu64, o->memory);
+	if (l->memory) {
+		(void)snprintf(v, sizeof(v), "%" PRIu64, l->memory);
 		r = write_file(cg->paths[0], "memory.max", v, e);
 		/* no swap past the limit, as Docker's default memory-swap = memory on v2 */
 		if (r == 0)
 			(void)write_file(cg->paths[0], "memory.swap.max", "0", NULL);
 	}
-	if (r == 0 && o->cpu_quota_us) {
-		(void)snprintf(v, sizeof(v), "%" PRIu64 " %d", o->cpu_quota_us, CPU_PERIOD_US);
+	if (r == 0 && l->cpu_quota_us) {
+		(void)snprintf(v, sizeof(v), "%" PRIu64 " %d", l->cpu_quota_us, CPU_PERIOD_US);
 		r = write_file(cg->paths[0], "cpu.max", v, e);
 	}
-	if (r == 0 && o->pids_max) {
-		(void)snprintf(v, sizeof(v), "%" PRIu64, o->pids_max);
+	if (r == 0 && l->pids_max) {
+		(void)snprintf(v, sizeof(v), "%" PRIu64, l->pids_max);
 		r = write_file(cg->paths[0], "pids.max", v, e);
 	}
 	return r;
 }
 
-/* v1: one directory per controller; @i is its index in cg->paths */
-static int limit_v1(const char *dir, const char *ctrl, const struct run_opts *o,
+/* v1: one directory per controller */
+static int limit_v1(const char *dir, const char *ctrl, const struct cgroup_limits *l,
 		    struct netd_error *e)
 {
 	char v[64];
-	char path[300];
+	char path[CGROUP_PATH_MAX + 32];
 	int r = 0;
 
-	if (strcmp(ctrl, "memory") == 0 && o->memory) {
-		(void)snprintf(v, sizeof(v), "%" PRIu64, o->memory);
+	if (strcmp(ctrl, "memory") == 0 && l->memory) {
+		(void)snprintf(v, sizeof(v), "%" PRIu64, l->memory);
 		r = write_file(dir, "memory.limit_in_bytes", v, e);
 		(void)snprintf(path, sizeof(path), "%s/memory.memsw.limit_in_bytes", dir);
 		if (r == 0 && access(path, F_OK) == 0)
 			r = write_file(dir, "memory.memsw.limit_in_bytes", v, e);
-	} else if (strcmp(ctrl, "cpu") == 0 && o->cpu_quota_us) {
+	} else if (strcmp(ctrl, "cpu") == 0 && l->cpu_quota_us) {
 		(void)snprintf(v, sizeof(v), "%d", CPU_PERIOD_US);
 		r = write_file(dir, "cpu.cfs_period_us", v, e);
-		(void)snprintf(v, sizeof(v), "%" PRIu64, o->cpu_quota_us);
+		(void)snprintf(v, sizeof(v), "%" PRIu64, l->cpu_quota_us);
 		if (r == 0)
 			r = write_file(dir, "cpu.cfs_quota_us", v, e);
-	} else if (strcmp(ctrl, "pids") == 0 && o->pids_max) {
-		(void)snprintf(v, sizeof(v), "%" PRIu64, o->pids_max);
+	} else if (strcmp(ctrl, "pids") == 0 && l->pids_max) {
+		(void)snprintf(v, sizeof(v), "%" PRIu64, l->pids_max);
 		r = write_file(dir, "pids.max", v, e);
 	}
 	return r;
 }
 
-static bool wanted(const char *ctrl, const struct run_opts *o)
+static bool wanted(const char *ctrl, const struct cgroup_limits *l)
 {
-	return (strcmp(ctrl, "memory") == 0 && o->memory) ||
-	       (strcmp(ctrl, "cpu") == 0 && o->cpu_quota_us) ||
-	       (strcmp(ctrl, "pids") == 0 && o->pids_max);
+	return (strcmp(ctrl, "memory") == 0 && l->memory) ||
+	       (strcmp(ctrl, "cpu") == 0 && l->cpu_quota_us) ||
+	       (strcmp(ctrl, "pids") == 0 && l->pids_max);
 }
 
 /**
- * cgroup_create() - create the container's cgroup(s) NETRUN_CGROUP_PARENT/NAME with its limits
+ * cgroup_parent() - where a container's cgroup goes, below each hierarchy's root
+ * @pod:	its pod, or NULL
+ * @buf:	"netrun", or for a pod's container "netrun/.pods/POD" (as Kubernetes puts a pod's
+ *		containers under the pod's cgroup); names never start with '.', so no container's
+ *		cgroup can be ".pods"
+ * @size:	its size
+ */
+void cgroup_parent(const char *pod, char *buf, size_t size)
+{
+	if (pod)
+		(void)snprintf(buf, size, "%s/%s/%s", NETRUN_CGROUP_PARENT, CGROUP_PODS, pod);
+	else
+		(void)snprintf(buf, size, "%s", NETRUN_CGROUP_PARENT);
+}
+
+/**
+ * cgroup_create() - create the cgroup(s) PARENT/NAME with limits
  * @cg:		filled in; cgroup_remove() undoes even a partial create
- * @o:		options (name, limits)
+ * @parent:	from cgroup_parent(), or a pod's "netrun/.pods"; made when missing
+ * @name:	the cgroup's name
+ * @l:		limits (zero: none)
  * @e:		error context
+ *
+ * cgroup v2 when /sys/fs/cgroup is cgroup2, else a directory in each v1 hierarchy of memory,
+ * cpu, cpuacct (CPU time, for stats) and pids found there.
  *
  * Return: 0 or negative errno (-EEXIST: a container of that name runs already)
  */
-int cgroup_create(struct cgroup *cg, const struct run_opts *o, struct netd_error *e)
+int cgroup_create(struct cgroup *cg, const char *parent, const char *name,
+		  const struct cgroup_limits *l, struct netd_error *e)
 {
-	static const char *const ctrls[] = { "memory", "cpu", "pids" };
 	char base[128];
 	size_t i;
 	int r;
 
 	memset(cg, 0, sizeof(*cg));
+	STRLCPY(cg->parent, parent);
 	if (fs_is(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
 		cg->v2 = true;
-		r = add_dir(cg, CGROUP_ROOT, o, e);
-		return r < 0 ? r : limits_v2(cg, o, e);
+		r = add_dir(cg, CGROUP_ROOT, "", parent, name, e);
+		return r < 0 ? r : limits_v2(cg, l, e);
 	}
-	for (i = 0; i < ARRAY_SIZE(ctrls); i++) {
-		(void)snprintf(base, sizeof(base), "%s/%s", CGROUP_ROOT, ctrls[i]);
+	for (i = 0; i < ARRAY_SIZE(ctrls_v1); i++) {
+		(void)snprintf(base, sizeof(base), "%s/%s", CGROUP_ROOT, ctrls_v1[i]);
 		if (!fs_is(base, CGROUP_SUPER_MAGIC)) {
-			if (wanted(ctrls[i], o))
+			if (wanted(ctrls_v1[i], l))
 				return err_set(
 					e, EOPNOTSUPP,
 					"no cgroup v1 '%s' controller at %s, and no cgroup v2",
-					ctrls[i], base);
+					ctrls_v1[i], base);
 			continue;
 		}
-		r = add_dir(cg, base, o, e);
+		if (same_hierarchy(cg, base))
+			continue;
+		r = add_dir(cg, base, ctrls_v1[i], parent, name, e);
 		if (r == 0)
-			r = limit_v1(cg->paths[cg->n - 1], ctrls[i], o, e);
+			r = limit_v1(cg->paths[cg->n - 1], ctrls_v1[i], l, e);
 		if (r < 0)
 			return r;
 	}
@@ -213,14 +291,44 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid, struct netd_error *e)
 }
 
 /**
- * cgroup_remove() - remove the container's cgroups (bounded wait for the last processes)
+ * cgroup_enter() - move the calling process, single-threaded, into the container's cgroup(s)
+ * @cg:		created cgroups
+ * @e:		error context
+ *
+ * On v1 the calling thread writes "0" to each hierarchy's `tasks` file: the kernel moves the
+ * caller alone then, without taking cgroup_threadgroup_rwsem for writing, whose first taking
+ * waits for an RCU grace period (10-15 ms here, on every launch: most of a container's start);
+ * writing a pid to cgroup.procs, as runc and crun do, pays it. The caller has one thread, so
+ * that moves the whole process. On v2 (no `tasks`) it writes "0" to cgroup.procs.
+ *
+ * Return: 0 or negative errno
+ */
+int cgroup_enter(const struct cgroup *cg, struct netd_error *e)
+{
+	int i, r;
+
+	for (i = 0; i < cg->n; i++) {
+		r = write_file(cg->paths[i], cg->v2 ? "cgroup.procs" : "tasks", "0", e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/**
+ * cgroup_remove() - remove the cgroups (bounded wait for the last processes), and their
+ *		     parents up to "netrun" that nothing else uses any more
  * @cg:		cgroups; emptied
  */
 void cgroup_remove(struct cgroup *cg)
 {
 	struct timespec ts = { 0, RMDIR_WAIT_NS };
-	int i, t;
+	int i, t, up, depth = 1;
+	const char *p;
 
+	/* the parent's components: "netrun" 1, "netrun/.pods/POD" 3 */
+	for (p = cg->parent; *p; p++)
+		depth += *p == '/';
 	for (i = 0; i < cg->n; i++) {
 		char *slash;
 
@@ -229,45 +337,193 @@ void cgroup_remove(struct cgroup *cg)
 				break;
 			(void)nanosleep(&ts, NULL);
 		}
-		/* the shared parent goes with its last container; busy means others run */
-		slash = strrchr(cg->paths[i], '/');
-		if (slash) {
+		/* a shared parent goes with its last user; busy (not empty) means others run */
+		for (up = 0; up < depth && up < CGROUP_DEPTH_MAX; up++) {
+			slash = strrchr(cg->paths[i], '/');
+			if (!slash)
+				break;
 			*slash = '\0';
-			(void)rmdir(cg->paths[i]);
+			if (rmdir(cg->paths[i]) < 0)
+				break;
 		}
 	}
 	cg->n = 0;
 }
 
 /**
- * cgroup_find() - the cgroups of a running container, for netrun exec to join
+ * cgroup_find() - the cgroups of a container (or a pod) that exist, to join or to read
  * @cg:		filled in
+ * @parent:	from cgroup_parent()
  * @name:	container
  * @e:		error context
  *
  * Return: 0 or negative errno
  */
-int cgroup_find(struct cgroup *cg, const char *name, struct netd_error *e)
+int cgroup_find(struct cgroup *cg, const char *parent, const char *name, struct netd_error *e)
 {
-	static const char *const ctrls[] = { "memory", "cpu", "pids" };
-	char path[256];
+	char path[CGROUP_PATH_MAX];
 	size_t i;
+	int n;
 
 	memset(cg, 0, sizeof(*cg));
+	STRLCPY(cg->parent, parent);
 	if (fs_is(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
 		cg->v2 = true;
-		(void)snprintf(path, sizeof(path), "%s/%s/%s", CGROUP_ROOT, NETRUN_CGROUP_PARENT,
-			       name);
-		if (access(path, F_OK) < 0)
-			return err_set(e, errno, "%s: %s", path, strerror(errno));
+		n = snprintf(path, sizeof(path), "%s/%s/%s", CGROUP_ROOT, parent, name);
+		if (n < 0 || (size_t)n >= sizeof(path) || access(path, F_OK) < 0)
+			return err_set(e, ENOENT, "no cgroup of '%s'", name);
 		STRLCPY(cg->paths[cg->n++], path);
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(ctrls); i++) {
-		(void)snprintf(path, sizeof(path), "%s/%s/%s/%s", CGROUP_ROOT, ctrls[i],
-			       NETRUN_CGROUP_PARENT, name);
-		if (access(path, F_OK) == 0)
+	for (i = 0; i < ARRAY_SIZE(ctrls_v1); i++) {
+		char base[128];
+
+		(void)snprintf(base, sizeof(base), "%s/%s", CGROUP_ROOT, ctrls_v1[i]);
+		if (same_hierarchy(cg, base))
+			continue;
+		n = snprintf(path, sizeof(path), "%s/%s/%s", base, parent, name);
+		if (n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0) {
+			STRLCPY(cg->ctrl[cg->n], ctrls_v1[i]);
 			STRLCPY(cg->paths[cg->n++], path);
+		}
 	}
-	return cg->n ? 0 : err_set(e, ENOENT, "no cgroup of container '%s'", name);
+	return cg->n ? 0 : err_set(e, ENOENT, "no cgroup of '%s'", name);
+}
+
+/* the directory of v1 controller @ctrl (or the v2 one), NULL when there is none */
+static const char *dir_of(const struct cgroup *cg, const char *ctrl)
+{
+	int i;
+
+	if (cg->v2)
+		return cg->n ? cg->paths[0] : NULL;
+	for (i = 0; i < cg->n; i++)
+		if (strcmp(cg->ctrl[i], ctrl) == 0)
+			return cg->paths[i];
+	/* cpu and cpuacct mounted together: cpuacct's files are in cpu's directory */
+	if (strcmp(ctrl, "cpuacct") == 0)
+		return dir_of(cg, "cpu");
+	return NULL;
+}
+
+static int read_text(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[CGROUP_PATH_MAX + 32];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (!dir)
+		return -ENOENT;
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* a number from a file; "max" (and v1's "unlimited" page counter) is UINT64_MAX */
+static int read_u64(const char *dir, const char *file, uint64_t *ret)
+{
+	char buf[64], *end;
+	int r = read_text(dir, file, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	if (strncmp(buf, "max", 3) == 0) {
+		*ret = UINT64_MAX;
+		return 0;
+	}
+	errno = 0;
+	*ret = strtoull(buf, &end, 10);
+	if (errno || end == buf)
+		return -EINVAL;
+	/* v1 says "no limit" with the largest page-aligned count (PAGE_COUNTER_MAX pages) */
+	if (*ret >= (UINT64_C(1) << 62))
+		*ret = UINT64_MAX;
+	return 0;
+}
+
+/* "key value" line of a flat-keyed file (memory.stat, cpu.stat) */
+static int read_key(const char *dir, const char *file, const char *key, uint64_t *ret)
+{
+	char buf[8192], *p;
+	size_t n = strlen(key);
+	int r = read_text(dir, file, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, n) == 0 && p[n] == ' ') {
+			*ret = strtoull(p + n + 1, NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * the limit that holds: the smallest of @dir's and its parents' up to netrun's (a pod's
+ * containers are held by the pod's limit too, which their own do not show)
+ */
+static void read_limit(const struct cgroup *cg, const char *dir, const char *file, uint64_t *ret)
+{
+	char path[CGROUP_PATH_MAX], *slash;
+	const char *p;
+	int depth = 0, i;
+	uint64_t v;
+
+	if (!dir)
+		return;
+	for (p = cg->parent; *p; p++)
+		depth += *p == '/';
+	STRLCPY(path, dir);
+	for (i = 0; i <= depth; i++) {
+		if (read_u64(path, file, &v) == 0 && v < *ret)
+			*ret = v;
+		slash = strrchr(path, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+}
+
+/**
+ * cgroup_stats_read() - what the container's cgroups have counted so far
+ * @cg:		from cgroup_find()
+ * @ret:	filled in; a value the host does not count is UINT64_MAX, a limit not set too
+ *
+ * A limit is the one that holds: a pod's, when it is lower than its container's own.
+ * Memory is usage less the inactive file cache, as `docker stats` shows it (v1:
+ * memory.usage_in_bytes - total_inactive_file; v2: memory.current - inactive_file). CPU is
+ * cumulative, in ns (v1 cpuacct.usage; v2 cpu.stat usage_usec).
+ */
+void cgroup_stats_read(const struct cgroup *cg, struct cgroup_stats *ret)
+{
+	const char *mem = dir_of(cg, "memory"), *cpu = dir_of(cg, "cpuacct");
+	const char *pids = dir_of(cg, "pids");
+	uint64_t v, inactive = 0;
+
+	memset(ret, 0xff, sizeof(*ret));
+	if (cg->v2) {
+		if (read_u64(mem, "memory.current", &v) == 0) {
+			(void)read_key(mem, "memory.stat", "inactive_file", &inactive);
+			ret->memory = v > inactive ? v - inactive : v;
+		}
+		read_limit(cg, mem, "memory.max", &ret->memory_limit);
+		if (read_key(cpu, "cpu.stat", "usage_usec", &v) == 0)
+			ret->cpu_ns = v * 1000;
+	} else {
+		if (read_u64(mem, "memory.usage_in_bytes", &v) == 0) {
+			(void)read_key(mem, "memory.stat", "total_inactive_file", &inactive);
+			ret->memory = v > inactive ? v - inactive : v;
+		}
+		read_limit(cg, mem, "memory.limit_in_bytes", &ret->memory_limit);
+		(void)read_u64(cpu, "cpuacct.usage", &ret->cpu_ns);
+	}
+	(void)read_u64(pids, "pids.current", &ret->pids);
+	read_limit(cg, pids, "pids.max", &ret->pids_limit);
 }

@@ -9,10 +9,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,7 @@
 #define POLL_NS (20 * 1000 * 1000)
 #define KILL_WAIT_POLLS 250
 #define PS_MAX 4096
+#define LOG_FOLLOW_RECHECK_MS 500
 
 extern char **environ;
 
@@ -187,33 +190,121 @@ int ctl_rm(const char *run_dir, int argc, char **argv)
 	return 0;
 }
 
+/* copy what the log has past the current offset to stdout; 0, or -1 when stdout failed */
+static int log_copy(int fd)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(STDOUT_FILENO, buf, (size_t)n) != n)
+			return -1;
+	return n < 0 ? -1 : 0;
+}
+
+/* whether the container has ended: its status is written, or its supervisor is gone */
+static bool log_ended(const char *run_dir, const char *name)
+{
+	char buf[8];
+
+	return state_read(run_dir, name, "status", buf, sizeof(buf)) > 0 ||
+	       !state_pid(run_dir, name, "supervisor");
+}
+
+/*
+ * --follow: wait on inotify for the log to grow or the status to appear (state_write()
+ * renames it into place); a timeout looks again, for a supervisor that was SIGKILLed
+ */
+static int log_follow(const char *run_dir, const char *name, int fd)
+{
+	char dir[512], ev[4096];
+	_cleanup_close_ int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	struct pollfd p = { .fd = in, .events = POLLIN };
+
+	(void)snprintf(dir, sizeof(dir), "%s/%s", run_dir, name);
+	if (in >= 0 && inotify_add_watch(in, dir, IN_MODIFY | IN_MOVED_TO | IN_CREATE) < 0)
+		(void)close(TAKE_FD(in));
+	p.fd = in;
+	for (;;) {
+		bool ended = log_ended(run_dir, name);
+
+		/* what came before the end is printed: the status is written after the last output */
+		if (log_copy(fd) < 0)
+			return 1;
+		if (ended)
+			return 0;
+		if (in < 0) {
+			struct timespec ts = { 0, POLL_NS };
+
+			(void)nanosleep(&ts, NULL);
+			continue;
+		}
+		if (poll(&p, 1, LOG_FOLLOW_RECHECK_MS) > 0)
+			while (read(in, ev, sizeof(ev)) > 0)
+				;
+	}
+}
+
 /**
  * ctl_logs() - print a detached container's output (stdout and stderr, as they came)
  * @run_dir:	state root
  * @argc:	count
- * @argv:	"logs" NAME
+ * @argv:	"logs" NAME [-f|--follow] (the option before or after the name)
+ *
+ * With --follow, goes on printing what comes until the container has ended, as docker logs -f.
  *
  * Return: exit status
  */
 int ctl_logs(const char *run_dir, int argc, char **argv)
 {
-	char path[512], buf[65536];
+	char path[512];
 	_cleanup_close_ int fd = -1;
-	const char *name;
-	ssize_t n;
+	const char *name = NULL;
+	bool follow = false;
+	int i;
 
-	if (name_arg(argc, argv, &name) < 0 || argc != 2)
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--follow") == 0) {
+			follow = true;
+		} else if (!name && name_validate(argv[i]) == 0) {
+			name = argv[i];
+		} else {
+			log_error("logs: netrun logs NAME [--follow]");
+			return EXIT_NETRUN;
+		}
+	}
+	if (!name) {
+		log_error("logs: a container name is required");
 		return EXIT_NETRUN;
+	}
 	(void)snprintf(path, sizeof(path), "%s/%s/log", run_dir, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		log_error("logs: no log of '%s' (only -d containers have one)", name);
 		return 1;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (write(STDOUT_FILENO, buf, (size_t)n) != n)
-			return 1;
-	return n < 0 ? 1 : 0;
+	if (follow)
+		return log_follow(run_dir, name, fd);
+	return log_copy(fd) < 0 ? 1 : 0;
+}
+
+/**
+ * ctl_cgroup_find() - a container's cgroups, below its pod's when it is in one
+ * @run_dir:	state root
+ * @name:	container
+ * @cg:		filled in
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int ctl_cgroup_find(const char *run_dir, const char *name, struct cgroup *cg, struct netd_error *e)
+{
+	char pod[NETRUN_NAME_MAX], parent[CGROUP_PATH_MAX / 2];
+	bool in_pod = state_read(run_dir, name, "pod", pod, sizeof(pod)) > 0 &&
+		      name_validate(pod) == 0;
+
+	cgroup_parent(in_pod ? pod : NULL, parent, sizeof(parent));
+	return cgroup_find(cg, parent, name, e);
 }
 
 /* the container's config: rootfs, workdir, then environment entries, NUL-separated */
@@ -348,7 +439,7 @@ int ctl_exec(const char *run_dir, int argc, char **argv)
 		log_error("exec: %s: %s", root_path, strerror(errno));
 		return EXIT_NETRUN;
 	}
-	if (cgroup_find(&cg, name, &e) < 0 || cgroup_attach(&cg, getpid(), &e) < 0 ||
+	if (ctl_cgroup_find(run_dir, name, &cg, &e) < 0 || cgroup_enter(&cg, &e) < 0 ||
 	    ns_join(init, &e) < 0) {
 		log_error("exec: %s", e.msg);
 		return EXIT_NETRUN;

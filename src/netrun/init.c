@@ -89,6 +89,8 @@ static _Noreturn void supervise(pid_t workload)
 	sigset_t set;
 
 	netrun_sigset(&set);
+	/* the options (pointers into netrun's arguments) are used up: blank the arguments */
+	netrun_hide_cmdline();
 	for (;;) {
 		siginfo_t si;
 		int sig = sigwaitinfo(&set, &si);
@@ -115,7 +117,8 @@ static _Noreturn void supervise(pid_t workload)
 /**
  * init_main() - the container's PID 1: set up, wait for netrun's go, run the workload
  * @o:		options
- * @cg:		the container's cgroups
+ * @cg:		the cgroups to move into, or NULL when it is in them already (born there on v2,
+ *		or moved by netrun with --userns)
  * @sync_fd:	one byte from netrun when cgroups and network are ready; EOF aborts
  * @err_fd:	a setup error goes back to netrun here; closed when the workload starts
  *
@@ -127,7 +130,7 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 	pid_t workload;
 	char go;
 
-	/* --userns: nothing until netrun has mapped root (and moved us into our cgroups) */
+	/* --userns: nothing until netrun has mapped root */
 	if (o->userns) {
 		if (read(sync_fd, &go, 1) != 1)
 			_exit(EXIT_SETUP);
@@ -138,15 +141,14 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 	/* netrun gone: so is the container (after the id change, which clears it) */
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void)prctl(PR_SET_NAME, "netrun-init", 0, 0, 0);
+	/*
+	 * Into its cgroups first, itself: fast (cgroup_enter()), and before "go", so before the
+	 * workload. With --userns netrun did it: container root cannot write the host's cgroups.
+	 */
+	if (cg && cgroup_enter(cg, &e) < 0)
+		setup_failed(err_fd, &e);
 	/* first: sysfs, mounted below, shows the network namespace of who mounts it */
 	if (o->pod && pod_join(o->pod_fds, &e) < 0)
-		setup_failed(err_fd, &e);
-	/*
-	 * Joining a cgroup v1 hierarchy can take milliseconds (an RCU grace period): done here,
-	 * it overlaps netd's attach in netrun. It is done before "go", so before the workload.
-	 * With --userns netrun did it: container root cannot write the host's cgroup files.
-	 */
-	if (!o->userns && cgroup_attach(cg, 0, &e) < 0)
 		setup_failed(err_fd, &e);
 	/* a pod's host name is the pod's */
 	if (!o->pod && sethostname(o->hostname, strlen(o->hostname)) < 0) {

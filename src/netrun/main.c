@@ -32,10 +32,12 @@ static void usage(FILE *f)
 		"  run [OPTIONS] -- CMD [ARG ...]   run CMD in a container\n"
 		"  ps                               list containers, running and exited\n"
 		"  stop NAME [--time S]             SIGTERM, then SIGKILL after S seconds (10)\n"
-		"  logs NAME                        a detached container's output\n"
+		"  logs NAME [-f|--follow]          a detached container's output (-f: until it ends)\n"
+		"  stats NAME ... [--json]          memory, CPU, pids and network of running containers\n"
 		"  rm NAME                          forget an exited container\n"
 		"  exec NAME -- CMD [ARG ...]       run CMD inside a running container\n"
-		"  pod create NAME [--network NET] [-p SPEC ...]\n"
+		"  pod create NAME [--network NET] [-p SPEC ...] [--memory SIZE] [--cpus N]\n"
+		"             [--pids-limit N]\n"
 		"                                   a pod: net, ipc and uts namespaces held by a pause\n"
 		"  pod rm NAME                      end a pod (its containers stopped first)\n"
 		"run: new pid, mount, uts, ipc, net and cgroup namespaces.\n"
@@ -236,10 +238,11 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 {
 	struct netd_error e = NETD_ERROR_INIT;
 	_cleanup_close_ int sync_fd = -1, err_fd = -1, ready_fd = -1;
-	struct client c = { 0 };
+	struct http_client c = { 0 };
 	struct cgroup cg = { 0 };
 	struct run_opts o;
-	bool net, attached = false;
+	bool net, attached = false, in_cgroup = false;
+	int attach_fd = -1;
 	sigset_t old;
 	pid_t pid = 0;
 	int r, rc = EXIT_NETRUN;
@@ -269,34 +272,54 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 	}
 	state_pid_write(run_dir, o.name, "supervisor", getpid());
 	state_config(run_dir, &o);
-	r = client_init(&c, socket_path, &e);
+	r = http_init(&c, socket_path, &e);
 	if (r == 0 && net)
 		r = netdcall_check(&c, &e);
 	if (r == 0 && o.pod)
 		r = pod_join_open(run_dir, o.pod, o.pod_fds, &e);
-	if (r == 0)
-		r = cgroup_create(&cg, &o, &e);
+	if (r == 0 && o.userns && o.n_layers)
+		r = layers_userns_mount(run_dir, &o, &e);
+	if (r == 0) {
+		struct cgroup_limits l = { o.memory, o.cpu_quota_us, o.pids_max };
+		char parent[CGROUP_PATH_MAX / 2];
+
+		cgroup_parent(o.pod, parent, sizeof(parent));
+		r = cgroup_create(&cg, parent, o.name, &l, &e);
+	}
 	if (r < 0)
 		goto out;
 	signals_block(&old);
-	r = spawn_container(&o, &cg, &pid, &sync_fd, &err_fd, &e);
+	r = spawn_container(&o, &cg, &pid, &in_cgroup, &sync_fd, &err_fd, &e);
 	pod_fds_close(&o);
 	if (r < 0)
 		goto out;
 	child_pid = pid;
 	state_pid_write(run_dir, o.name, "init", pid);
-	if (o.userns) {
+	/*
+	 * netd attaches the container while it moves itself into its cgroups and builds its file
+	 * system; with --userns netrun moves it (container root cannot write the host's cgroup
+	 * files, nor its own maps) meanwhile. It goes on to its workload only after "go".
+	 */
+	if (net) {
+		attach_fd = netdcall_attach_send(&c, &o, pid, &e);
+		r = attach_fd < 0 ? attach_fd : 0;
+	}
+	if (r == 0 && o.userns && !in_cgroup)
 		r = cgroup_attach(&cg, pid, &e);
-		if (r == 0)
-			r = spawn_userns_map(pid, &e);
+	if (r == 0 && o.userns) {
+		r = spawn_userns_map(pid, &e);
 		if (r == 0 && write(sync_fd, "m", 1) != 1)
 			r = err_set(&e, errno, "start the container: %s", strerror(errno));
 	}
-	if (r == 0 && net) {
-		r = netdcall_attach(&c, &o, pid, &e);
-		if (r < 0)
-			(void)err_wrap(&e, "attach to netd");
-		attached = r == 0;
+	if (attach_fd >= 0) {
+		struct netd_error e2 = NETD_ERROR_INIT;
+		int r2 = netdcall_attach_recv(&c, TAKE_FD(attach_fd), &e2);
+
+		attached = r2 == 0;
+		if (r == 0 && r2 < 0) {
+			e = e2;
+			r = err_wrap(&e, "attach to netd");
+		}
 	}
 	if (r < 0) {
 		struct netd_error e2 = NETD_ERROR_INIT;
@@ -338,8 +361,9 @@ out:
 			log_error("detach from netd: %s", e2.msg);
 	}
 	cgroup_remove(&cg);
-	client_done(&c);
 	/* the container's mount namespace, and so its overlay, ended with its last process */
+	if (o.n_layers && o.userns)
+		layers_userns_umount(run_dir, &o);
 	if (o.n_layers)
 		layers_remove(run_dir, o.name, o.keep);
 	/* --keep: the state stays too, for ps and rm */
@@ -354,10 +378,33 @@ out:
 	return rc;
 }
 
+/* netrun's own command line, which the container's init blanks (netrun_hide_cmdline()) */
+static char *cmdline_start;
+static size_t cmdline_len;
+
+/**
+ * netrun_hide_cmdline() - make /proc/PID/cmdline of this process just "netrun-init": the
+ * container's PID 1 is a fork of netrun, and netrun's arguments (host paths, the socket) are
+ * none of the workload's business
+ */
+void netrun_hide_cmdline(void)
+{
+	static const char title[] = "netrun-init";
+
+	if (!cmdline_start || cmdline_len < sizeof(title))
+		return;
+	memset(cmdline_start, 0, cmdline_len);
+	memcpy(cmdline_start, title, sizeof(title));
+}
+
 int main(int argc, char **argv)
 {
 	const char *socket_path = NULL, *run_dir = getenv(NETRUN_RUN_DIR_ENV);
 	int i;
+
+	/* the arguments lie end to end: their area, to blank in the container's init */
+	cmdline_start = argv[0];
+	cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
 
 	log_set_ident("netrun");
 	for (i = 1; i < argc; i++) {
@@ -386,6 +433,8 @@ int main(int argc, char **argv)
 		return ctl_rm(run_dir, argc - i, argv + i);
 	if (i < argc && strcmp(argv[i], "pod") == 0)
 		return pod_main(socket_path, run_dir, argc - i, argv + i);
+	if (i < argc && strcmp(argv[i], "stats") == 0)
+		return ctl_stats(run_dir, argc - i, argv + i);
 	if (i < argc && strcmp(argv[i], "exec") == 0)
 		return ctl_exec(run_dir, argc - i, argv + i);
 	usage(stderr);

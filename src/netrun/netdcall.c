@@ -23,25 +23,27 @@
  *
  * Return: 0 or negative errno (-ECONNREFUSED: netd is not running)
  */
-int netdcall_check(struct client *c, struct netd_error *e)
+int netdcall_check(struct http_client *c, struct netd_error *e)
 {
 	json_t *resp = NULL;
-	int r = client_request(c, "GET", "/v1/info", NULL, &resp, e);
+	int r = http_request(c, "GET", "/v1/info", NULL, &resp, e);
 
 	json_decref(resp);
 	return r < 0 ? r : 0;
 }
 
 /**
- * netdcall_attach() - attach the network namespace of @pid, publishing the -p ports
+ * netdcall_attach_send() - ask netd to attach the network namespace of @pid, publishing the
+ *			    -p ports, without waiting for the answer
  * @c:		client
  * @o:		options (name, network, ports)
  * @pid:	the container's init, as netrun sees it
  * @e:		error context
  *
- * Return: 0 or negative errno; netd undoes a failed attach itself
+ * Return: the connection to give netdcall_attach_recv(), or negative errno
  */
-int netdcall_attach(struct client *c, const struct run_opts *o, pid_t pid, struct netd_error *e)
+int netdcall_attach_send(struct http_client *c, const struct run_opts *o, pid_t pid,
+			 struct netd_error *e)
 {
 	json_t *body = json_pack("{s:s, s:i}", "container", o->name, "pid", (int)pid);
 	json_t *ports;
@@ -58,9 +60,41 @@ int netdcall_attach(struct client *c, const struct run_opts *o, pid_t pid, struc
 			(void)json_array_append_new(ports, json_string(o->ports[i]));
 		(void)json_object_set_new(body, "ports", ports);
 	}
-	r = client_request(c, "POST", "/v1/endpoints", body, NULL, e);
+	r = http_send(c, "POST", "/v1/endpoints", body, e);
 	json_decref(body);
+	return r;
+}
+
+/**
+ * netdcall_attach_recv() - netd's answer to netdcall_attach_send()
+ * @c:		client
+ * @fd:		its connection, closed here
+ * @e:		error context
+ *
+ * Return: 0 (attached) or negative errno; netd undoes a failed attach itself
+ */
+int netdcall_attach_recv(struct http_client *c, int fd, struct netd_error *e)
+{
+	int r = http_recv(c, fd, NULL, e);
+
 	return r < 0 ? r : 0;
+}
+
+/**
+ * netdcall_attach() - attach the network namespace of @pid, publishing the -p ports
+ * @c:		client
+ * @o:		options (name, network, ports)
+ * @pid:	the process whose network namespace it is
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int netdcall_attach(struct http_client *c, const struct run_opts *o, pid_t pid,
+		    struct netd_error *e)
+{
+	int fd = netdcall_attach_send(c, o, pid, e);
+
+	return fd < 0 ? fd : netdcall_attach_recv(c, fd, e);
 }
 
 /**
@@ -71,13 +105,13 @@ int netdcall_attach(struct client *c, const struct run_opts *o, pid_t pid, struc
  *
  * Return: 0 (also when netd had forgotten it already) or negative errno
  */
-int netdcall_detach(struct client *c, const struct run_opts *o, struct netd_error *e)
+int netdcall_detach(struct http_client *c, const struct run_opts *o, struct netd_error *e)
 {
 	char path[128];
 	int r;
 
 	(void)snprintf(path, sizeof(path), "/v1/endpoints/%s", o->name);
-	r = client_request(c, "DELETE", path, NULL, NULL, e);
+	r = http_request(c, "DELETE", path, NULL, NULL, e);
 	return r == -ENOENT || r >= 0 ? 0 : r;
 }
 

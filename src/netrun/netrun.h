@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <jansson.h>
+
+/* only NETD_SOCKET_DEFAULT and NETD_SOCKET_ENV: netrun has its own client (http.c) */
 #include <netd/client.h>
 #include <netd/error.h>
 
@@ -96,15 +99,47 @@ bool run_opts_network_host(const struct run_opts *o);
 void run_opts_env(const struct run_opts *o, char **envp, char *host, size_t host_size);
 
 /* cgroup.c */
+#define CGROUP_MAX 4
+#define CGROUP_PATH_MAX 320
+/**
+ * struct cgroup - a container's (or a pod's) cgroups
+ * @v2:		one directory in the unified hierarchy, else one per v1 hierarchy
+ * @n:		how many directories
+ * @ctrl:	v1: the controller of each ("memory", "cpu", "cpuacct", "pids"); v2: ""
+ * @paths:	the directories
+ * @parent:	their parent below each hierarchy's root (cgroup_parent())
+ */
+void netrun_hide_cmdline(void);
+
 struct cgroup {
 	bool v2;
 	int n;
-	char paths[4][256];
+	char ctrl[CGROUP_MAX][16];
+	char paths[CGROUP_MAX][CGROUP_PATH_MAX];
+	char parent[CGROUP_PATH_MAX / 2];
 };
-int cgroup_create(struct cgroup *cg, const struct run_opts *o, struct netd_error *e);
+/* limits: 0 for none */
+struct cgroup_limits {
+	uint64_t memory;
+	uint64_t cpu_quota_us;
+	uint64_t pids_max;
+};
+/* counters: UINT64_MAX when not counted here (a limit: when not set) */
+struct cgroup_stats {
+	uint64_t memory;
+	uint64_t memory_limit;
+	uint64_t cpu_ns;
+	uint64_t pids;
+	uint64_t pids_limit;
+};
+void cgroup_parent(const char *pod, char *buf, size_t size);
+int cgroup_create(struct cgroup *cg, const char *parent, const char *name,
+		  const struct cgroup_limits *l, struct netd_error *e);
 int cgroup_attach(const struct cgroup *cg, pid_t pid, struct netd_error *e);
+int cgroup_enter(const struct cgroup *cg, struct netd_error *e);
 void cgroup_remove(struct cgroup *cg);
-int cgroup_find(struct cgroup *cg, const char *name, struct netd_error *e);
+int cgroup_find(struct cgroup *cg, const char *parent, const char *name, struct netd_error *e);
+void cgroup_stats_read(const struct cgroup *cg, struct cgroup_stats *ret);
 
 /* caps.c */
 int caps_restrict(struct netd_error *e);
@@ -116,6 +151,8 @@ int rootfs_enter(const struct run_opts *o, struct netd_error *e);
 int layers_prepare(const char *run_dir, struct run_opts *o, struct netd_error *e);
 int layers_mount(const struct run_opts *o, struct netd_error *e);
 void layers_remove(const char *run_dir, const char *name, bool keep_upper);
+int layers_userns_mount(const char *run_dir, struct run_opts *o, struct netd_error *e);
+void layers_userns_umount(const char *run_dir, const struct run_opts *o);
 
 /* pod.c */
 int pod_main(const char *socket_path, const char *run_dir, int argc, char **argv);
@@ -132,13 +169,47 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 
 /* spawn.c */
 int spawn_container(const struct run_opts *o, const struct cgroup *cg, pid_t *ret_pid,
-		    int *ret_sync_fd, int *ret_err_fd, struct netd_error *e);
+		    bool *ret_in_cgroup, int *ret_sync_fd, int *ret_err_fd, struct netd_error *e);
 int spawn_userns_map(pid_t pid, struct netd_error *e);
 
+/* http_parse.c (pure) */
+/* netd's answers to netrun are small; a bound keeps a confused peer from filling memory */
+#define HTTP_MAX_RESPONSE (1024 * 1024)
+#define HTTP_MAX_HEADERS 16384
+/**
+ * struct http_response - where a whole response's parts are in the receive buffer
+ * @status:	HTTP status
+ * @body:	offset of the body
+ * @body_len:	its length (decoded, when it came chunked)
+ */
+struct http_response {
+	int status;
+	size_t body;
+	size_t body_len;
+};
+int http_parse(char *buf, size_t len, bool eof, struct http_response *ret);
+
+/* http.c: HTTP/1.1 over netd's unix socket, without libcurl */
+struct http_client {
+	char socket_path[108];
+	long timeout_ms;
+	long deadline_ms;
+};
+int http_init(struct http_client *c, const char *socket_path, struct netd_error *e);
+int http_send(struct http_client *c, const char *method, const char *path, json_t *body,
+	      struct netd_error *e);
+int http_recv(struct http_client *c, int fd, json_t **ret, struct netd_error *e);
+int http_request(struct http_client *c, const char *method, const char *path, json_t *body,
+		 json_t **ret, struct netd_error *e);
+
 /* netdcall.c */
-int netdcall_check(struct client *c, struct netd_error *e);
-int netdcall_attach(struct client *c, const struct run_opts *o, pid_t pid, struct netd_error *e);
-int netdcall_detach(struct client *c, const struct run_opts *o, struct netd_error *e);
+int netdcall_check(struct http_client *c, struct netd_error *e);
+int netdcall_attach(struct http_client *c, const struct run_opts *o, pid_t pid,
+		    struct netd_error *e);
+int netdcall_attach_send(struct http_client *c, const struct run_opts *o, pid_t pid,
+			 struct netd_error *e);
+int netdcall_attach_recv(struct http_client *c, int fd, struct netd_error *e);
+int netdcall_detach(struct http_client *c, const struct run_opts *o, struct netd_error *e);
 int netdcall_lo_up(struct netd_error *e);
 
 /* state.c */
@@ -157,5 +228,7 @@ int ctl_stop(const char *run_dir, int argc, char **argv);
 int ctl_rm(const char *run_dir, int argc, char **argv);
 int ctl_logs(const char *run_dir, int argc, char **argv);
 int ctl_exec(const char *run_dir, int argc, char **argv);
+int ctl_stats(const char *run_dir, int argc, char **argv);
+int ctl_cgroup_find(const char *run_dir, const char *name, struct cgroup *cg, struct netd_error *e);
 
 #endif /* NETRUN_H */

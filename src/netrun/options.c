@@ -213,10 +213,10 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error 
 		o->hostname = o->pod;
 	/*
 	 * The namespaces of a pod and the host's network belong to the host's user namespace,
-	 * where container root has no power; an overlay's upper layer would be the host's root's
+	 * where container root has no power
 	 */
-	if (o->userns && (o->pod || run_opts_network_host(o) || o->n_layers))
-		return err_set(e, EINVAL, "--userns: not with --pod, --network host or --layer");
+	if (o->userns && (o->pod || run_opts_network_host(o)))
+		return err_set(e, EINVAL, "--userns: not with --pod or --network host");
 	if (o->userns && o->user && (o->uid >= NETRUN_USERNS_SIZE || o->gid >= NETRUN_USERNS_SIZE))
 		return err_set(e, EINVAL, "--user with --userns: ids below %d", NETRUN_USERNS_SIZE);
 	if (!o->name[0])

@@ -23,6 +23,7 @@
 
 #include <netd/log.h>
 #include <netd/naming.h>
+#include <netd/parse.h>
 
 #include "netrun.h"
 
@@ -32,6 +33,10 @@
 #define POLL_NS (20 * 1000 * 1000)
 /* 5 s for the pause to end on SIGTERM, then SIGKILL and as long again */
 #define STOP_POLLS 250
+#define CPU_PERIOD_US 100000
+#define PIDS_LIMIT_MAX 4194304
+/* the pause's own cgroup below the pod's: names never start with '.', so no container has it */
+#define PAUSE_CGROUP ".pause"
 
 static const struct {
 	const char *name;
@@ -75,7 +80,7 @@ static pid_t pause_pid(const char *dir, const char *name)
 }
 
 /* the pause: sleeps until SIGTERM (or SIGINT); as PID 1 it also reaps what would be orphaned */
-static _Noreturn void pause_main(const char *name, bool lo, int ready_fd)
+static _Noreturn void pause_main(const char *name, bool lo, const struct cgroup *cg, int ready_fd)
 {
 	struct netd_error e = NETD_ERROR_INIT;
 	sigset_t set;
@@ -95,7 +100,8 @@ static _Noreturn void pause_main(const char *name, bool lo, int ready_fd)
 	ready_fd = 3;
 	(void)syscall(SYS_close_range, 4U, ~0U, 0U);
 	(void)!chdir("/");
-	if (sethostname(name, strlen(name)) < 0 || (lo && netdcall_lo_up(&e) < 0))
+	if (cgroup_enter(cg, &e) < 0 || sethostname(name, strlen(name)) < 0 ||
+	    (lo && netdcall_lo_up(&e) < 0))
 		_exit(EXIT_NETRUN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -115,7 +121,8 @@ static _Noreturn void pause_main(const char *name, bool lo, int ready_fd)
 	}
 }
 
-static int pause_spawn(const char *name, bool lo, pid_t *ret_pid, struct netd_error *e)
+static int pause_spawn(const char *name, bool lo, const struct cgroup *cg, pid_t *ret_pid,
+		       struct netd_error *e)
 {
 	int p[2];
 	long pid;
@@ -130,7 +137,7 @@ static int pause_spawn(const char *name, bool lo, pid_t *ret_pid, struct netd_er
 		      NULL, NULL, NULL);
 	if (pid == 0) {
 		(void)close(p[0]);
-		pause_main(name, lo, p[1]);
+		pause_main(name, lo, cg, p[1]);
 	}
 	(void)close(p[1]);
 	if (pid < 0) {
@@ -152,10 +159,70 @@ static int pause_spawn(const char *name, bool lo, pid_t *ret_pid, struct netd_er
 	return 0;
 }
 
+/*
+ * The pod's cgroup, netrun/.pods/POD, with the pod's limits, as Kubernetes' pod cgroup: its
+ * containers' cgroups go below it (cgroup_parent()), so the limits hold for all of them
+ * together; and the pause's own, POD/.pause (v2 allows processes only in leaves)
+ */
+static int pod_cgroups(const struct run_opts *o, struct cgroup *ret_pod, struct cgroup *ret_pause,
+		       struct netd_error *e)
+{
+	struct cgroup_limits l = { o->memory, o->cpu_quota_us, o->pids_max }, none = { 0 };
+	char parent[CGROUP_PATH_MAX / 2];
+	int r;
+
+	(void)snprintf(parent, sizeof(parent), "%s/%s", NETRUN_CGROUP_PARENT, ".pods");
+	r = cgroup_create(ret_pod, parent, o->name, &l, e);
+	if (r < 0)
+		return r;
+	cgroup_parent(o->name, parent, sizeof(parent));
+	return cgroup_create(ret_pause, parent, PAUSE_CGROUP, &none, e);
+}
+
+/* no process in any of @cg's hierarchies */
+static bool cgroup_unused(const struct cgroup *cg)
+{
+	int i;
+
+	for (i = 0; i < cg->n; i++) {
+		char path[CGROUP_PATH_MAX + 16], c;
+		_cleanup_close_ int fd = -1;
+
+		(void)snprintf(path, sizeof(path), "%s/cgroup.procs", cg->paths[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && read(fd, &c, 1) == 1)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The cgroups a pod of this name left when its pause was killed behind netrun's back (or
+ * netrun with it): empty, they are removed, so the name can be used again; ones with
+ * processes belong to a live pod (of another run directory) and stay.
+ */
+static void pod_cgroups_reclaim(const char *name)
+{
+	char parent[CGROUP_PATH_MAX / 2];
+	struct cgroup pause, pod;
+
+	cgroup_parent(name, parent, sizeof(parent));
+	if (cgroup_find(&pause, parent, PAUSE_CGROUP, NULL) == 0 && pause.n > 0) {
+		if (!cgroup_unused(&pause))
+			return;
+		cgroup_remove(&pause);
+	}
+	cgroup_parent(NULL, parent, sizeof(parent));
+	(void)snprintf(parent + strlen(parent), sizeof(parent) - strlen(parent), "/.pods");
+	if (cgroup_find(&pod, parent, name, NULL) == 0 && pod.n > 0 && cgroup_unused(&pod))
+		cgroup_remove(&pod);
+}
+
 static int pod_create(const char *socket_path, const char *run_dir, int argc, char **argv)
 {
 	struct netd_error e = NETD_ERROR_INIT;
-	struct client c = { 0 };
+	struct http_client c = { 0 };
+	struct cgroup pod_cg = { 0 }, pause_cg = { 0 };
 	struct run_opts o;
 	char dir[512], v[32];
 	pid_t pid = 0;
@@ -179,6 +246,24 @@ static int pod_create(const char *socket_path, const char *run_dir, int argc, ch
 			if (strcmp(o.network, "none") != 0 && name_validate(o.network) < 0) {
 				log_error("pod create: --network '%s': not a network name",
 					  o.network);
+				return EXIT_NETRUN;
+			}
+		} else if (strcmp(argv[i], "--memory") == 0 || strcmp(argv[i], "-m") == 0) {
+			if (size_parse(argv[++i], &o.memory) < 0 || o.memory < 4096 * 1024) {
+				log_error("pod create: --memory '%s': a size of at least 4m",
+					  argv[i]);
+				return EXIT_NETRUN;
+			}
+		} else if (strcmp(argv[i], "--cpus") == 0) {
+			if (cpus_parse(argv[++i], CPU_PERIOD_US, &o.cpu_quota_us) < 0) {
+				log_error("pod create: --cpus '%s': a number of CPUs from 0.01",
+					  argv[i]);
+				return EXIT_NETRUN;
+			}
+		} else if (strcmp(argv[i], "--pids-limit") == 0) {
+			if (parse_u64(argv[++i], PIDS_LIMIT_MAX, &o.pids_max) < 0 || !o.pids_max) {
+				log_error("pod create: --pids-limit '%s': 1 to %d", argv[i],
+					  PIDS_LIMIT_MAX);
 				return EXIT_NETRUN;
 			}
 		} else if (strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--publish") == 0) {
@@ -206,14 +291,20 @@ static int pod_create(const char *socket_path, const char *run_dir, int argc, ch
 		log_error("pod create: a pod named '%s' is running", o.name);
 		return EXIT_NETRUN;
 	}
+	/* a pod of that name that died without pod rm: its remains go first */
+	if (state_read(dir, o.name, "config", v, sizeof(v)) >= 0)
+		state_remove(dir, o.name);
+	pod_cgroups_reclaim(o.name);
 	(void)signal(SIGPIPE, SIG_IGN);
 	r = state_create(dir, o.name, &e);
 	if (r == 0)
-		r = client_init(&c, socket_path, &e);
+		r = http_init(&c, socket_path, &e);
 	if (r == 0 && net)
 		r = netdcall_check(&c, &e);
 	if (r == 0)
-		r = pause_spawn(o.name, !net, &pid, &e);
+		r = pod_cgroups(&o, &pod_cg, &pause_cg, &e);
+	if (r == 0)
+		r = pause_spawn(o.name, !net, &pause_cg, &pid, &e);
 	if (r == 0 && net) {
 		r = netdcall_attach(&c, &o, pid, &e);
 		if (r < 0)
@@ -224,13 +315,13 @@ static int pod_create(const char *socket_path, const char *run_dir, int argc, ch
 			(void)kill(pid, SIGKILL);
 			(void)waitpid(pid, NULL, 0);
 		}
-		client_done(&c);
+		cgroup_remove(&pause_cg);
+		cgroup_remove(&pod_cg);
 		state_remove(dir, o.name);
 		(void)rmdir(dir);
 		log_error("pod create: %s", e.msg);
 		return EXIT_NETRUN;
 	}
-	client_done(&c);
 	n = snprintf(v, sizeof(v), "%d\n", (int)pid);
 	(void)state_write(dir, o.name, "supervisor", v, (size_t)n);
 	(void)state_write(dir, o.name, "config", net ? "netd" : "none", 4);
@@ -277,8 +368,9 @@ static void sleep_poll(void)
 static int pod_rm(const char *socket_path, const char *run_dir, int argc, char **argv)
 {
 	struct netd_error e = NETD_ERROR_INIT;
-	char dir[512], cfg[16], ctr[NETRUN_NAME_MAX];
-	struct client c = { 0 };
+	char dir[512], cfg[16], ctr[NETRUN_NAME_MAX], parent[CGROUP_PATH_MAX / 2];
+	struct http_client c = { 0 };
+	struct cgroup cg;
 	struct run_opts o;
 	pid_t pid;
 	int i, rc = 0;
@@ -313,12 +405,19 @@ static int pod_rm(const char *socket_path, const char *run_dir, int argc, char *
 		memset(&o, 0, sizeof(o));
 		STRLCPY(o.name, argv[2]);
 		/* netd down: its monitor forgets the endpoint of the dead namespace later */
-		if (client_init(&c, socket_path, &e) < 0 || netdcall_detach(&c, &o, &e) < 0) {
+		if (http_init(&c, socket_path, &e) < 0 || netdcall_detach(&c, &o, &e) < 0) {
 			log_error("pod rm: detach from netd: %s", e.msg);
 			rc = 1;
 		}
-		client_done(&c);
 	}
+	/* the pause's cgroup, then the pod's and the parents nothing else uses */
+	cgroup_parent(argv[2], parent, sizeof(parent));
+	if (cgroup_find(&cg, parent, PAUSE_CGROUP, NULL) == 0)
+		cgroup_remove(&cg);
+	cgroup_parent(NULL, parent, sizeof(parent));
+	(void)snprintf(parent + strlen(parent), sizeof(parent) - strlen(parent), "/.pods");
+	if (cgroup_find(&cg, parent, argv[2], NULL) == 0)
+		cgroup_remove(&cg);
 	state_remove(dir, argv[2]);
 	(void)rmdir(dir);
 	(void)printf("%s\n", argv[2]);

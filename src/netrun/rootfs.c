@@ -182,7 +182,8 @@ int rootfs_enter(const struct run_opts *o, struct netd_error *e)
 
 	r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, e);
 	/* private first: the host never sees the overlay */
-	if (r == 0 && o->n_layers)
+	/* with --userns netrun mounted it, the container's namespace has a copy */
+	if (r == 0 && o->n_layers && !o->userns)
 		r = layers_mount(o, e);
 	/* pivot_root needs a mount point: the directory bound on itself */
 	if (r == 0)

@@ -2,9 +2,9 @@
 /*
  * spawn.c - the container's first process: clone() into new pid, mount, uts, ipc and net
  * namespaces (net not with --network host; a pod's net, ipc and uts are joined instead; a user
- * namespace too with --userns; the cgroup namespace follows once netrun has moved it into its
- * cgroups), with two pipes: "go" from netrun when cgroups and network are ready, and a setup
- * error back
+ * namespace too with --userns; the cgroup namespace follows once it is in its cgroups), with
+ * two pipes: "go" from netrun when cgroups and network are ready, and a setup error back. On
+ * cgroup v2 it is born in its cgroup (clone3() with CLONE_INTO_CGROUP): no move, no wait
  */
 #include "config.h"
 
@@ -13,10 +13,56 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "netrun.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* the kernel's struct clone_args up to its cgroup field (CLONE_ARGS_SIZE_VER2) */
+struct spawn_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+
+/*
+ * fork-like (no new stack, the child goes on from here with a copy of ours); with @cgroup_fd
+ * >= 0 the child starts in that v2 cgroup. Return: the pid, 0 in the child, or -errno
+ */
+static long clone_ns(unsigned long flags, int cgroup_fd)
+{
+	struct spawn_clone_args args;
+	long pid;
+
+	if (cgroup_fd >= 0) {
+		memset(&args, 0, sizeof(args));
+		args.flags = flags | CLONE_INTO_CGROUP;
+		args.exit_signal = SIGCHLD;
+		args.cgroup = (uint64_t)cgroup_fd;
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid >= 0)
+			return pid;
+		/* a kernel before 5.7: the caller moves the child instead */
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			return -errno;
+		return -ENOSYS;
+	}
+	pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	return pid < 0 ? -errno : pid;
+}
 
 static int map_write(pid_t pid, const char *file, struct netd_error *e)
 {
@@ -52,8 +98,10 @@ int spawn_userns_map(pid_t pid, struct netd_error *e)
 /**
  * spawn_container() - start the container's init (PID 1) in its new namespaces
  * @o:		options
- * @cg:		the container's cgroups, which its init joins itself
+ * @cg:		the container's cgroups; on v2 the init is born in it
  * @ret_pid:	the init's pid as netrun sees it
+ * @ret_in_cgroup: whether it was born in its cgroup (v2); else it moves itself into its
+ *		cgroups (cgroup_enter()), or with --userns netrun moves it (cgroup_attach())
  * @ret_sync_fd: write one byte to let the container go on, close to abort it (with --userns,
  *		one byte before that, once its maps are written and it is in its cgroups)
  * @ret_err_fd:	read after "go": EOF when the workload is about to run, else a setup error
@@ -64,11 +112,13 @@ int spawn_userns_map(pid_t pid, struct netd_error *e)
  * Return: 0 or negative errno
  */
 int spawn_container(const struct run_opts *o, const struct cgroup *cg, pid_t *ret_pid,
-		    int *ret_sync_fd, int *ret_err_fd, struct netd_error *e)
+		    bool *ret_in_cgroup, int *ret_sync_fd, int *ret_err_fd, struct netd_error *e)
 {
 	/* --network none too: a network namespace of its own with only lo; host: netrun's */
-	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | SIGCHLD;
+	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS;
+	_cleanup_close_ int cgroup_fd = -1;
 	int sync_p[2], err_p[2];
+	bool in_cgroup;
 	long pid;
 
 	/* --pod: init joins the pod's net, ipc and uts namespaces instead */
@@ -79,6 +129,8 @@ int spawn_container(const struct run_opts *o, const struct cgroup *cg, pid_t *re
 	/* the other namespaces are then owned by the new user namespace */
 	if (o->userns)
 		flags |= CLONE_NEWUSER;
+	if (cg->v2 && cg->n)
+		cgroup_fd = open(cg->paths[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pipe2(sync_p, O_CLOEXEC) < 0)
 		return err_set(e, errno, "pipe: %s", strerror(errno));
 	if (pipe2(err_p, O_CLOEXEC) < 0) {
@@ -88,24 +140,28 @@ int spawn_container(const struct run_opts *o, const struct cgroup *cg, pid_t *re
 		(void)close(sync_p[1]);
 		return err_set(e, r, "pipe: %s", strerror(r));
 	}
-	/* fork-like: no new stack, the child goes on from here with a copy of ours */
-	pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	in_cgroup = cgroup_fd >= 0;
+	pid = clone_ns(flags, cgroup_fd);
+	if (pid == -ENOSYS) {
+		in_cgroup = false;
+		pid = clone_ns(flags, -1);
+	}
 	if (pid < 0) {
-		int r = errno;
-
 		(void)close(sync_p[0]);
 		(void)close(sync_p[1]);
 		(void)close(err_p[0]);
 		(void)close(err_p[1]);
-		return err_set(e, r, "clone into new namespaces: %s", strerror(r));
+		return err_set(e, (int)-pid, "clone into new namespaces: %s", strerror((int)-pid));
 	}
 	if (pid == 0) {
 		(void)close(sync_p[1]);
 		(void)close(err_p[0]);
-		init_main(o, cg, sync_p[0], err_p[1]);
+		/* with --userns netrun moves it: it cannot write the host's cgroup files */
+		init_main(o, in_cgroup || o->userns ? NULL : cg, sync_p[0], err_p[1]);
 	}
 	(void)close(sync_p[0]);
 	(void)close(err_p[1]);
+	*ret_in_cgroup = in_cgroup;
 	*ret_pid = (pid_t)pid;
 	*ret_sync_fd = sync_p[1];
 	*ret_err_fd = err_p[0];

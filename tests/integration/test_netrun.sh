@@ -4,7 +4,8 @@
 # another pid outside, only its own processes, its own host name, the host's kernel, exit
 # statuses and signals passed through, zombies reaped, memory, CPU and pids limits in cgroups
 # (v1 or v2, whichever the host has), Docker's capabilities, a published port through netd,
-# --network none, a clear error without netd, and nothing left behind
+# --network none, a clear error without netd, stats, logs --follow, --userns with --layer, pods'
+# cgroups, and nothing left behind
 . "$(dirname "$0")/lib.sh"
 sandbox_enter "$@"
 
@@ -41,15 +42,48 @@ else
         esac
     }
     CG_PARENTS=(/sys/fs/cgroup/memory/netrun /sys/fs/cgroup/cpu/netrun /sys/fs/cgroup/pids/netrun)
+    [ "$(stat -c %i /sys/fs/cgroup/cpuacct/ 2>/dev/null)" != "$(stat -c %i /sys/fs/cgroup/cpu/ 2>/dev/null)" ] &&
+        CG_PARENTS+=(/sys/fs/cgroup/cpuacct/netrun)
 fi
+# cg_pod_dir POD [NAME]: a pod's cgroup (or its container's) in the pids hierarchy (v1) or v2's
+cg_pod_dir() {
+    if [ "$CG_V2" = 1 ]; then
+        echo "/sys/fs/cgroup/netrun/.pods/$1${2:+/$2}"
+    else
+        echo "/sys/fs/cgroup/pids/netrun/.pods/$1${2:+/$2}"
+    fi
+}
 echo "# cgroup v2: $CG_V2"
-cgroups_left() { # names of our test containers still having a cgroup
+cgroups_left() { # names of our test containers (and pods) still having a cgroup
     local p
     for p in "${CG_PARENTS[@]}"; do
         [ -d "$p" ] && ls "$p" | grep '^nrt-'
+        [ -d "$p/.pods" ] && ls "$p/.pods" | grep '^nrt-'
     done
     return 0
 }
+# whatever happens, no cgroup of ours stays on the host: empty ones, by our names, deepest first
+cgroups_clean() {
+    local d
+    for d in $(find /sys/fs/cgroup -maxdepth 6 -path '*/netrun/*' -type d -name 'nrt-*' 2>/dev/null | sort -r) \
+        $(find /sys/fs/cgroup -maxdepth 6 -path '*/netrun/.pods/*' -type d -name .pause 2>/dev/null); do
+        rmdir "$d" 2>/dev/null
+    done
+    for d in /sys/fs/cgroup/*/netrun/.pods/nrt-* /sys/fs/cgroup/netrun/.pods/nrt-* /sys/fs/cgroup/*/netrun/.pods \
+        /sys/fs/cgroup/netrun/.pods /sys/fs/cgroup/*/netrun /sys/fs/cgroup/netrun; do
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null
+    done
+    return 0
+}
+netrun_cleanup() {
+    local rc=$? p
+    for p in "${CTR_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${CTR_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    cgroups_clean
+    (exit "$rc")
+    sandbox_cleanup # keeps rc: prints netd's log on a failure, exits with it
+}
+trap netrun_cleanup EXIT
 pgrep_p() { # pgrep_p PID: its children's pids, from /proc (procps not needed); fails if none
     local f s n=0
     for f in /proc/[0-9]*/stat; do
@@ -97,6 +131,17 @@ bg_stop() { # bg_stop [SIG]: signal netrun (bounded), wait for it; its status in
     BG_RC=$?
 }
 
+# ---- the documentation and the completion know every option ------------------------------------
+opts=$("$NETRUN" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+check "netrun --help lists options ($(wc -w <<<"$opts"))" test -n "$opts"
+missing=""
+for opt in $opts; do
+    man_opt=${opt//-/\\-}
+    grep -qF -- "$opt" "$NETD_SRCDIR/docs/netrun.md" && grep -qF -- "$man_opt" "$NETD_SRCDIR/docs/man/netrun.1" &&
+        grep -qF -- "$opt" "$NETD_SRCDIR/examples/completion/netrun.bash" || missing+=" $opt"
+done
+check_eq "each is in docs/netrun.md, docs/man/netrun.1 and the bash completion" "" "$missing"
+
 # ---- netd not running: a clear error, exit 125, nothing created ------------------------------
 out=$(nr --name nrt-nonetd -- true 2>&1)
 check_eq "netd not running: exit 125" 125 "$?"
@@ -134,7 +179,13 @@ check_eq "ps inside lists the container's processes only (init and ps)" "1 2" \
     "$(printf '%s\n' "$out" | awk 'NR > 1 {print $1}' | tr '\n' ' ' | sed 's/ $//')"
 bg_start "$T/pid.out" --name nrt-pidout -- sleep 30
 check "the container's init has a pid outside" test -n "$BG_INIT"
+check_eq "netrun maps no libcurl (it speaks HTTP to netd itself)" 0 "$(grep -c libcurl "/proc/$BG_PID/maps" 2>&1)"
 check "and it is not 1 there" test "${BG_INIT:-1}" != 1
+init_cmdline() { tr '\0' ' ' <"/proc/${BG_INIT:-1}/cmdline" | sed 's/ *$//'; }
+init_blanked() { [ "$(init_cmdline)" = netrun-init ]; }
+wait_for "init to blank its command line" 50 init_blanked
+check_eq "the init's command line shows nothing of netrun's (host paths, the socket)" \
+    netrun-init "$(init_cmdline)"
 check "it is in another pid namespace" test "$(readlink "/proc/${BG_INIT:-self}/ns/pid")" != "$(readlink /proc/self/ns/pid)"
 for ns in mnt uts ipc net cgroup; do
     check "and another $ns namespace" test "$(readlink "/proc/${BG_INIT:-self}/ns/$ns")" != "$(readlink /proc/self/ns/$ns)"
@@ -221,7 +272,7 @@ mkdir -p "$L2/etc" "$L2/www"
 echo "from layer2" >"$L2/etc/motd"
 echo "layer2 page" >"$L2/www/index.html"
 snap() { # every name, type, size, mode, time and content of the layers
-    find "$@" -printf '%p %y %s %m %T@\n' | sort
+    find "$@" -printf '%p %y %U:%G %s %m %T@\n' | sort
     find "$@" -type f -exec md5sum {} + | sort
 }
 snap_before=$(snap "$ROOTFS" "$L2")
@@ -301,6 +352,11 @@ fi
 check_eq "pids.max reads the limit" 20 "$(cat "$(cg_file nrt-lim pids.max)")"
 check "the container's init is in its cgroup" \
     grep -qx "${BG_INIT:-none}" "$(dirname "$(cg_file nrt-lim pids.max)")/cgroup.procs"
+if [ "$CG_V2" = 0 ]; then
+    # it moved itself there (tasks), in every v1 hierarchy netrun uses, cpuacct too (for stats)
+    check_eq "in each v1 hierarchy: memory, cpu, cpuacct, pids" "cpu,cpuacct,memory,pids" \
+        "$(awk -F: '$3 == "/netrun/nrt-lim" {print $2}' "/proc/${BG_INIT:-0}/cgroup" | tr ',' '\n' | sort | tr '\n' ',' | sed 's/,$//')"
+fi
 sleep 1.5
 throttled=$(awk '$1 == "nr_throttled" {print $2}' "$(dirname "$(cg_file nrt-lim cpu.max)")/cpu.stat" 2>/dev/null)
 [ -n "$throttled" ] || throttled=$(awk '$1 == "nr_throttled" {print $2}' "$(dirname "$(cg_file nrt-lim cpu.cfs_quota_us)")/cpu.stat")
@@ -430,8 +486,87 @@ check_eq "run -d with a setup error: 125" 125 "$?"
 check_match "with the reason on the terminal" "workdir /nonexistent" "$out"
 check_eq "and no state left" "" "$(ls "$T/netrun")"
 
+# ---- stats, logs --follow ------------------------------------------------------------------------
+jnum() { # jnum KEY PATH...: a number from `stats --json` on stdin: jnum memory usage
+    local obj=$1 key=$2
+    sed -n "s/.*\"$obj\":{[^}]*\"$key\":\([0-9.e+-]*\|null\).*/\1/p"
+}
+nrc run -d --rootfs "$ROOTFS" --name nrt-st -p 8086:80 --memory 64m --pids-limit 50 -- \
+    sh -c 'httpd -p 80 -h /www; while [ ! -e /tmp/busy ]; do sleep 0.1; done; while :; do :; done' >/dev/null
+sup=$(cat "$T/netrun/nrt-st/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+wait_for "httpd in the stats container" 50 curl -s -m 1 -o /dev/null http://172.30.0.1:8086/
+s1=$(nrc stats nrt-st --json)
+check_match "stats --json: one object, the container's" '^\{"name":"nrt-st","cgroup":"v[12]"' "$s1"
+check_eq "its memory limit" 67108864 "$(jnum memory limit <<<"$s1")"
+check_eq "its pids limit" 50 "$(jnum pids limit <<<"$s1")"
+check "pids current counts init, sh, httpd ($(jnum pids current <<<"$s1"))" \
+    test "$(jnum pids current <<<"$s1")" -ge 3
+cpu1=$(jnum cpu percent <<<"$s1")
+check "an idle container uses little CPU (${cpu1}%)" awk -v c="$cpu1" 'BEGIN { exit !(c != "null" && c < 30) }'
+nrc exec nrt-st -- sh -c 'head -c 24m /dev/zero >/dev/shm/fill; touch /tmp/busy'
+rx1=$(jnum network rx_bytes <<<"$s1")
+curl -s -m 3 -o /dev/null http://172.30.0.1:8086/
+sleep 0.5
+s2=$(nrc stats nrt-st --json)
+cpu2=$(jnum cpu percent <<<"$s2")
+check "a busy loop raises CPU % (${cpu1}% -> ${cpu2}%, a 0.5 s sample)" \
+    awk -v a="$cpu1" -v b="$cpu2" 'BEGIN { exit !(b != "null" && b > 40 && b > a + 20) }'
+check "and the cumulative CPU time ($(jnum cpu usage_ns <<<"$s1") -> $(jnum cpu usage_ns <<<"$s2") ns)" \
+    test "$(jnum cpu usage_ns <<<"$s2")" -gt "$(jnum cpu usage_ns <<<"$s1")"
+m1=$(jnum memory usage <<<"$s1") m2=$(jnum memory usage <<<"$s2")
+check "a 24 MiB allocation raises memory usage by about as much ($m1 -> $m2)" \
+    test $((m2 - m1)) -ge $((20 * 1024 * 1024)) -a $((m2 - m1)) -le $((40 * 1024 * 1024))
+check "eth0's received bytes move with a request ($rx1 -> $(jnum network rx_bytes <<<"$s2"))" \
+    test "$(jnum network rx_bytes <<<"$s2")" -gt "${rx1:-0}"
+check "and its sent bytes are counted" test "$(jnum network tx_bytes <<<"$s2")" -gt 0
+out=$(nrc stats nrt-st)
+check_match "stats prints a table: header" "^NAME +CPU % +CPU TIME +MEM USAGE / LIMIT +MEM % +NET I/O +PIDS" "$out"
+check_match "and the container's row (memory of 64MiB, pids of 50)" "^nrt-st +[0-9.]+% +[0-9.]+s +[0-9.]+[KMG]iB / 64MiB +[0-9.]+% +[0-9.]+k?B / [0-9.]+k?B +[0-9]+ / 50$" \
+    "$(printf '%s\n' "$out" | tail -n 1)"
+complete_words() { # complete_words WORD...: what _netrun offers for the last word
+    (
+        complete() { :; }
+        # shellcheck source=/dev/null
+        . "$NETD_SRCDIR/examples/completion/netrun.bash"
+        COMP_WORDS=(netrun --run-dir "$T/netrun" "$@")
+        COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+        _netrun
+        printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+    )
+}
+check_eq "completion: commands" "stats stop " "$(complete_words st)"
+check_eq "completion: a running container's name for stats" "nrt-st " "$(complete_words stats nrt-s)"
+check_eq "completion: stats' options" "--json " "$(complete_words stats --j)"
+check_eq "completion: logs --follow" "--follow " "$(complete_words logs nrt-st --fo)"
+check_eq "completion: run's options" "--user --userns " "$(complete_words run --use)"
+check_eq "completion: pod subcommands" "create rm " "$(complete_words pod "")"
+check_eq "completion: pod create's options" "--memory " "$(complete_words pod create p1 --mem)"
+nrc stop nrt-st --time 1 >/dev/null
+nrc stats nrt-st >/dev/null 2>&1
+check_eq "stats of a container that is not running: 1" 1 "$?"
+nrc rm nrt-st
+nrc run -d --rootfs "$ROOTFS" --name nrt-lf --network none -- \
+    sh -c 'echo first; while [ ! -e /tmp/end ]; do sleep 0.1; done; echo last >&2; exit 3' >/dev/null
+sup=$(cat "$T/netrun/nrt-lf/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+nrc logs nrt-lf --follow >"$T/lf.out" 2>&1 &
+lfp=$!
+CTR_PIDS+=("$lfp")
+wait_for "logs --follow to print the first line" 50 grep -q first "$T/lf.out"
+check "logs --follow goes on while the container runs" kill -0 "$lfp"
+nrc exec nrt-lf -- touch /tmp/end
+wait_for "logs --follow to end with the container" 50 gone "$lfp"
+check_eq "it printed what came later too, and ended" "first last " "$(tr '\n' ' ' <"$T/lf.out")"
+kill "$lfp" 2>/dev/null
+wait "$lfp"
+check_eq "with status 0" 0 "$?"
+check_eq "logs -f of an ended container prints its log and returns" "first last " \
+    "$(timeout 5 "$NETRUN" --run-dir "$T/netrun" logs -f nrt-lf 2>&1 | tr '\n' ' ')"
+nrc rm nrt-lf
+
 # ---- pods: a pause holds net, ipc and uts; the pod's containers share them ------------------------
-out=$(nrc pod create nrt-pod -p 8083:80)
+out=$(nrc pod create nrt-pod -p 8083:80 --memory 96m --pids-limit 40)
 check_eq "pod create prints the name and returns 0" "nrt-pod 0" "$out $?"
 pause=$(cat "$T/netrun/.pods/nrt-pod/supervisor" 2>/dev/null)
 [ -n "$pause" ] && CTR_PIDS+=("$pause")
@@ -439,6 +574,9 @@ check_eq "its pause runs" "netrun-pause" "$(cat "/proc/${pause:-0}/comm" 2>&1)"
 check "in pid, net, ipc and uts namespaces of its own" sh -c "for ns in pid net ipc uts; do [ \"\$(readlink /proc/${pause:-self}/ns/\$ns)\" != \"\$(readlink /proc/self/ns/\$ns)\" ] || exit 1; done"
 check_eq "as PID 1 there" "1" "$(awk '/^NSpid:/ {print $NF}' "/proc/${pause:-0}/status" 2>&1)"
 check_eq "netd attached the pod" "nrt-pod" "$(netctl ls -q)"
+check "the pod has a cgroup of its own, as Kubernetes' pod cgroup" test -d "$(cg_pod_dir nrt-pod)"
+check_eq "with the pod's limit" 40 "$(cat "$(cg_pod_dir nrt-pod)/pids.max" 2>&1)"
+check "the pause is in it (in a leaf of its own)" grep -qx "${pause:-none}" "$(cg_pod_dir nrt-pod .pause)/cgroup.procs"
 nrc run -d --rootfs "$ROOTFS" --name nrt-pa --pod nrt-pod -- httpd -f -p 80 -h /www >/dev/null
 sup=$(cat "$T/netrun/nrt-pa/supervisor" 2>/dev/null)
 [ -n "$sup" ] && CTR_PIDS+=("$sup")
@@ -452,6 +590,9 @@ for ns in pid mnt; do
     check "but in a $ns namespace of its own" \
         test "$(ns_of "$pa_init" "$ns")" != "$(ns_of "$pause" "$ns")"
 done
+check "a pod's container's cgroup is below the pod's" grep -qx "${pa_init:-none}" "$(cg_pod_dir nrt-pod nrt-pa)/cgroup.procs"
+check_eq "so the pod's limits hold it: stats shows the pod's memory limit" 100663296 \
+    "$(nrc stats nrt-pa --json | jnum memory limit)"
 wait_for "httpd in the pod" 50 nr --name nrt-pwait --pod nrt-pod -- wget -q -O /dev/null http://127.0.0.1:80/
 check_eq "another container of the pod reaches it on localhost" "hello from netrun" \
     "$(nr --name nrt-pb --pod nrt-pod -- wget -q -O - http://127.0.0.1:80/)"
@@ -476,6 +617,7 @@ nrc stop nrt-pa --time 2 >/dev/null
 nrc rm nrt-pa
 check_eq "pod rm ends it" "nrt-pod 0" "$(nrc pod rm nrt-pod) $?"
 check "its pause is gone" wait_for "the pause to go" 50 gone "${pause:-1}"
+check "and its cgroups" test ! -e "$(cg_pod_dir nrt-pod)"
 check_eq "netd forgot the pod" "" "$(netctl ls -q)"
 check_fails "its port is unpublished" curl -s -m 2 http://172.30.0.1:8083/
 check_eq "no veth left" 0 "$(count_host_veths)"
@@ -490,6 +632,19 @@ check "pod rm ends it" nrc pod rm nrt-pod2
 check "its pause is gone" wait_for "the pause to go" 50 gone "${pause:-1}"
 check_eq "no pod state left" "" "$(ls -A "$T/netrun")"
 check_fails "pod rm of no pod fails" nrc pod rm nrt-pod2
+# a pod whose pause is killed behind netrun's back: its name can be used again
+nrc pod create nrt-pod3 --network none >/dev/null
+pause=$(cat "$T/netrun/.pods/nrt-pod3/supervisor" 2>/dev/null)
+kill -TERM "${pause:-1}"
+wait_for "the killed pause to go" 50 gone "${pause:-1}"
+check_eq "a pod whose pause was killed can be made again under its name" "nrt-pod3 0" \
+    "$(nrc pod create nrt-pod3 --network none 2>&1) $?"
+pause=$(cat "$T/netrun/.pods/nrt-pod3/supervisor" 2>/dev/null)
+[ -n "$pause" ] && CTR_PIDS+=("$pause")
+kill -TERM "${pause:-1}"
+wait_for "the killed pause to go" 50 gone "${pause:-1}"
+check_eq "pod rm of a pod whose pause was killed cleans up" "nrt-pod3 0" "$(nrc pod rm nrt-pod3 2>&1) $?"
+check "and leaves no cgroup" test ! -e "$(cg_pod_dir nrt-pod3)"
 
 # ---- --userns: container root is an unprivileged host uid --------------------------------------------
 out=$(nr --name nrt-uns --userns -- sh -c 'echo $(id -u) $(id -g); cat /proc/self/uid_map /proc/self/gid_map' | tr -s ' \n' ' ')
@@ -520,12 +675,72 @@ check_eq "exec enters the container's user namespace, as its root" "0 0 100000 6
     "$(nrc exec nrt-dns -- sh -c 'echo $(id -u) $(cat /proc/self/uid_map)' | tr -s ' ' ' ')"
 nrc stop nrt-dns --time 1 >/dev/null
 nrc rm nrt-dns
-for bad in "--pod nrt-pod" "--network host" "--layer $ROOTFS"; do
+for bad in "--pod nrt-pod" "--network host"; do
     # shellcheck disable=SC2086
     out=$("$NETRUN" --run-dir "$T/netrun" run --name nrt-unsbad --userns $bad -- true 2>&1)
     check_eq "--userns with $bad: 125" 125 "$?"
 done
 check_eq "no cgroup left by --userns containers" "" "$(cgroups_left)"
+
+# ---- --userns with --layer: idmapped layers, the upper layer container root's ---------------------
+snap_before=$(snap "$ROOTFS" "$L2")
+out=$(nrl --name nrt-ul --layer "$ROOTFS" --layer "$L2" --userns --network none --keep -- \
+    sh -c 'echo $(id -u) $(stat -c %u:%g /etc/motd /www/index.html); echo changed >/etc/motd; echo new >/newfile; mkdir /newdir; cat /etc/motd /www/index.html; cat /proc/self/uid_map' | tr -s ' \n' ' ')
+check_eq "--userns --layer: root inside owns the layers' files, and can change them" \
+    "0 0:0 0:0 changed layer2 page 0 100000 65536 " "$out"
+check_eq "what it wrote is 100000's on the host, in the upper layer" \
+    "100000:100000 100000:100000 100000:100000" \
+    "$(cd "$T/netrun/nrt-ul/upper" 2>/dev/null && stat -c %u:%g newfile etc/motd newdir | tr '\n' ' ' | sed 's/ $//')"
+check_eq "the layers are not modified (names, owners, sizes, modes, times, contents)" "$snap_before" "$(snap "$ROOTFS" "$L2")"
+check_eq "they are still root's" "0:0 0:0" "$(stat -c %u:%g "$L2/etc/motd" "$ROOTFS/bin/busybox" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "nothing of it is mounted on the host (overlay, idmapped layers)" 0 \
+    "$(grep -c -e ' overlay ' -e "$T/netrun/nrt-ul" /proc/self/mountinfo)"
+check "rm removes it" nrc rm nrt-ul
+check_eq "with its upper layer and mount points" "" "$(ls "$T/netrun")"
+"$NETRUN" --run-dir "$T/netrun" run -d --layer "$ROOTFS" --name nrt-ul3 --userns --network none -- \
+    sh -c 'echo x >/tmp/x; sleep 30' >/dev/null
+sup=$(cat "$T/netrun/nrt-ul3/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+ul_init=$(cat "$T/netrun/nrt-ul3/init" 2>/dev/null)
+check_eq "seen from the host: its uid_map maps root to 100000" "0 100000 65536" \
+    "$(tr -s ' ' ' ' <"/proc/${ul_init:-0}/uid_map" 2>&1 | sed 's/^ //')"
+check_eq "and its root is uid and gid 100000 there" "100000 100000" \
+    "$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u, g}' "/proc/$(pgrep_p "${ul_init:-1}" | head -n 1)/status" 2>&1)"
+wait_for "its write" 50 test -e "$T/netrun/nrt-ul3/upper/tmp/x"
+check_eq "its write is 100000's on the host" "100000" "$(stat -c %u "$T/netrun/nrt-ul3/upper/tmp/x" 2>&1)"
+check_eq "exec sees the overlay as its root" "x 0" "$(nrc exec nrt-ul3 -- sh -c 'echo $(cat /tmp/x) $(id -u)' 2>&1)"
+nrc stop nrt-ul3 --time 1 >/dev/null
+nrc rm nrt-ul3
+check_eq "and no state left" "" "$(ls "$T/netrun")"
+
+# ---- cgroup v2: on a v1/hybrid host, its unified hierarchy (no controllers) in a mount namespace --
+if [ "$CG_V2" = 0 ] && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+    # v2nr ARGS...: netrun where /sys/fs/cgroup is the v2 hierarchy (so it uses v2)
+    v2nr() {
+        unshare --mount --propagation private sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' \
+            sh "$NETRUN" --run-dir "$T/netrun" "$@"
+    }
+    v2nr run -d --rootfs "$ROOTFS" --name nrt-v2 --network none -- sh -c 'while :; do :; done' >/dev/null
+    sup=$(cat "$T/netrun/nrt-v2/supervisor" 2>/dev/null)
+    [ -n "$sup" ] && CTR_PIDS+=("$sup")
+    v2_init=$(cat "$T/netrun/nrt-v2/init" 2>/dev/null)
+    check_eq "cgroup v2: the container is in netrun/NAME there (born in it: clone3 CLONE_INTO_CGROUP)" \
+        "0::/netrun/nrt-v2" "$(grep '^0::' "/proc/${v2_init:-0}/cgroup" 2>&1)"
+    check "and its workload too" grep -qx "$(pgrep_p "${v2_init:-1}" | head -n 1)" /sys/fs/cgroup/unified/netrun/nrt-v2/cgroup.procs
+    out=$(v2nr stats nrt-v2 --json)
+    check_match "stats reads v2's cpu.stat (the controllers, all v1's here, are not there: null)" \
+        '"cgroup":"v2","cpu":\{"usage_ns":[1-9][0-9]*,"percent":[0-9.e+]+,"sample_ms":500\},"memory":\{"usage":null' "$out"
+    check "a busy loop is most of a CPU ($(jnum cpu percent <<<"$out")%)" \
+        awk -v c="$(jnum cpu percent <<<"$out")" 'BEGIN { exit !(c > 40) }'
+    check_eq "exec joins its v2 cgroup (its cgroup namespace's root)" "0::/" "$(v2nr exec nrt-v2 -- grep '^0::' /proc/self/cgroup 2>&1)"
+    v2nr stop nrt-v2 --time 1 >/dev/null
+    v2nr rm nrt-v2
+    check "stop removes its v2 cgroup and netrun's" test ! -e /sys/fs/cgroup/unified/netrun
+    out=$(v2nr run --rootfs "$ROOTFS" --name nrt-v2b --network none --pids-limit 10 -- true 2>&1)
+    check_eq "a limit v2 cannot set (no pids controller here): 125" 125 "$?"
+    check_match "saying why" "pids.max" "$out"
+    check "and nothing left" test ! -e /sys/fs/cgroup/unified/netrun
+fi
 
 # ---- netrun SIGKILLed: the container goes with it, the next run of its name cleans up -----------
 bg_start "$T/k9.out" --name nrt-k9 -- sleep 30
