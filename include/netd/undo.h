@@ -30,5 +30,6 @@ struct undo {
 int undo_push(struct undo *u, undo_fn fn, const void *data, size_t size);
 void undo_disarm(struct undo *u);
 void undo_run(struct undo *u);
+void undo_fault_point(void);
 
 #endif /* NETD_UNDO_H */

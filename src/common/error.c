@@ -112,7 +112,7 @@ static const struct errno_entry errno_table[] = {
 	{ ESRCH, "ESRCH", 404, 4 },
 	{ EADDRNOTAVAIL, "EADDRNOTAVAIL", 409, 7 },
 	{ EROFS, "EROFS", 500, 5 },
-	{ EDQUOT, "EDQUOT", 500, 5 },
+	{ EDQUOT, "EDQUOT", 507, 5 }, /* the state directory is full: Insufficient Storage */
 	{ ENOTDIR, "ENOTDIR", 400, 7 },
 	{ ENOSYS, "ENOSYS", 500, 5 },
 	{ EPROTO, "EPROTO", 502, 5 },

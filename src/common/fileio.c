@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +38,17 @@ static int write_all(int fd, const char *data, size_t len)
  * @len:	length
  * @e:		error context
  *
- * Return: 0 or negative errno; on failure the old file is untouched
+ * Return: 0 or negative errno; on failure the old file is untouched (except when only the
+ * final directory sync failed: a file that did not exist before is removed again, a
+ * replaced one keeps the new content)
  */
 int file_write_atomic(int dir_fd, const char *name, const char *data, size_t len,
 		      struct netd_error *e)
 {
 	char tmp[300];
 	_cleanup_close_ int fd = -1;
+	struct stat st;
+	bool existed;
 	int r;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= sizeof(tmp))
@@ -56,14 +61,24 @@ int file_write_atomic(int dir_fd, const char *name, const char *data, size_t len
 		r = -errno;
 	if (r == 0 && close(TAKE_FD(fd)) < 0)
 		r = -errno;
+	existed = fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (r == 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
 		r = -errno;
 	if (r < 0) {
 		(void)unlinkat(dir_fd, tmp, 0);
 		return err_set(e, r, "write '%s': %s", name, strerror(-r));
 	}
-	if (fsync(dir_fd) < 0)
-		return err_set(e, errno, "sync directory of '%s': %s", name, strerror(errno));
+	if (fsync(dir_fd) < 0) {
+		r = -errno;
+		/*
+		 * The rename may not survive a power loss. A new file goes again, so a failure
+		 * means the file is not there (the caller undoes what it stood for); a replaced
+		 * one cannot come back, and stays with the new content.
+		 */
+		if (!existed)
+			(void)unlinkat(dir_fd, name, 0);
+		return err_set(e, r, "sync directory of '%s': %s", name, strerror(-r));
+	}
 	return 0;
 }
 

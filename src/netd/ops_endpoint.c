@@ -101,12 +101,15 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 		undo_veth(&vu);
 		return err_set(e, r, "record undo step");
 	}
+	/* the steps below need no inverse of their own: deleting the veth undoes them */
 	r = host_port_quiet_ipv6(ep->host_ifname, e);
 	if (r < 0)
 		return r;
+	undo_fault_point();
 	r = bridge_port_up_hairpin(d->nl, ep->host_ifname, e);
 	if (r < 0)
 		return r;
+	undo_fault_point();
 
 	r = nlsock_open(ns_fd, &csk, e);
 	if (r < 0)
@@ -117,6 +120,7 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 	r = link_set_up(csk, LOOPBACK_IFINDEX, e);
 	if (r < 0)
 		return err_wrap(e, "bring up lo in the container");
+	undo_fault_point();
 	if (!ep->has_ip6) {
 		/*
 		 * An IPv4-only network gives the container no IPv6 on it (Docker turns it off
@@ -126,28 +130,34 @@ int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 		r = link_set_ipv6_quiet(csk, ifindex, e);
 		if (r < 0 && r != -EAFNOSUPPORT)
 			return r;
+		undo_fault_point();
 	}
 	r = link_set_up(csk, ifindex, e);
 	if (r < 0)
 		return err_wrap(e, "bring up '%s' in the container", ep->ifname);
+	undo_fault_point();
 	if (ep->has_ip4) {
 		r = addr_add(csk, ifindex, &ep->ip4, e);
 		if (r < 0)
 			return r;
+		undo_fault_point();
 	}
 	if (ep->has_ip6) {
 		r = addr_add(csk, ifindex, &ep->ip6, e);
 		if (r < 0)
 			return r;
+		undo_fault_point();
 	}
 	if (default_route && !n->spec.internal) {
 		r = route_add_default(csk, ifindex, &n->spec.gateway, e);
 		if (r < 0 && r != -EEXIST)
 			return r;
+		undo_fault_point();
 		if (ep->has_ip6) {
 			r = route_add_default(csk, ifindex, &n->spec.gateway6, e);
 			if (r < 0 && r != -EEXIST)
 				return r;
+			undo_fault_point();
 		}
 	}
 	undo_disarm(&u);
@@ -339,6 +349,7 @@ int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,
 		goto fail;
 	}
 	n->n_endpoints++;
+	undo_fault_point();
 	if (ret)
 		*ret = ep;
 	TAKE_PTR(ep);
@@ -379,10 +390,13 @@ int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_
 		endpoint_release_addresses(n, &copy);
 		n->n_endpoints--;
 	}
+	undo_fault_point();
 	r = link_delete(d->nl, copy.host_ifname, &le);
 	if (r < 0 && r != -ENODEV)
 		log_warn("endpoint '%s' on '%s' removed but its veth stays: %s, ignoring",
 			 copy.container, copy.network, le.msg);
+	else if (r == 0)
+		undo_fault_point();
 	return 0;
 }
 

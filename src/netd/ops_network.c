@@ -248,12 +248,16 @@ int ops_network_kernel_ensure(struct daemon *d, struct network *n, bool *ret_rep
 	if (r < 0 && r != -EEXIST)
 		return r;
 	repaired |= r == 0;
+	if (r == 0)
+		undo_fault_point(); /* the bridge's deletion undoes it */
 	if (n->spec.has_v6) {
 		gateway_cidr(&n->spec.subnet6, &n->spec.gateway6, &gw);
 		r = addr_add(d->nl, ifindex, &gw, e);
 		if (r < 0 && r != -EEXIST)
 			return r;
 		repaired |= r == 0;
+		if (r == 0)
+			undo_fault_point();
 	}
 	r = ops_forwarding_ensure(d, n, e);
 	if (r < 0)
@@ -387,6 +391,7 @@ int ops_network_create(struct daemon *d, const struct network_request *req, stru
 		err_wrap(e, "create network '%s'", n->spec.name);
 		goto fail;
 	}
+	undo_fault_point();
 	r = state_network_add(&d->state, n, e);
 	if (r < 0) {
 		struct netd_error fe = NETD_ERROR_INIT;
@@ -396,6 +401,7 @@ int ops_network_create(struct daemon *d, const struct network_request *req, stru
 		goto fail;
 	}
 	undo_disarm(&u);
+	undo_fault_point();
 	if (ret)
 		*ret = n;
 	return 0;
@@ -449,9 +455,12 @@ int ops_network_delete(struct daemon *d, const char *name, struct netd_error *e)
 	r = state_network_remove(&d->state, n, e);
 	if (r < 0)
 		return r;
+	undo_fault_point();
 	if (fw_network_del(&d->fw, &fwn, &le) < 0)
 		log_warn("network '%s' removed but its nftables elements stay: %s, ignoring", name,
 			 le.msg);
+	else
+		undo_fault_point();
 	err_clear(&le);
 	r = link_delete(d->nl, bridge, &le);
 	if (r < 0 && r != -ENODEV)

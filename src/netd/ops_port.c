@@ -12,6 +12,7 @@
 #include <netd/codec.h>
 #include <netd/conntrack.h>
 #include <netd/portbind.h>
+#include <netd/undo.h>
 
 #include "daemon.h"
 
@@ -254,16 +255,20 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 	r = mp->m.unheld ? 0 : hold(d, mp, e);
 	if (r < 0)
 		goto fail;
+	if (!mp->m.unheld)
+		undo_fault_point();
 	if (mp->m.unheld) {
 		/* loopback reaches it by NAT: the bridge must route 127.0.0.0/8 sources */
 		r = ops_network_localnet(d, n, true, e);
 		if (r < 0)
 			goto fail;
+		undo_fault_point();
 	}
 	nfw = mapping_fw(d, &mp->m, ep, fwp);
 	r = fw_ports_add(&d->fw, fwp, nfw, e);
 	if (r < 0)
 		goto fail;
+	undo_fault_point();
 	r = state_mapping_add(&d->state, mp, e);
 	if (r < 0) {
 		struct netd_error fe = NETD_ERROR_INIT;
@@ -272,11 +277,14 @@ int ops_port_publish(struct daemon *d, const struct publish_request *q, struct m
 			log_warn("undo: %s, ignoring", fe.msg);
 		goto fail;
 	}
+	undo_fault_point();
 	if (mp->m.spec.proto == PORTSPEC_UDP)
 		forget_udp_flows(&mp->m.spec, fwp, nfw);
 	/* slots are as many as mappings may be: this cannot run out */
-	if (proxy_sup_slot(d, mp) == 0)
+	if (proxy_sup_slot(d, mp) == 0) {
 		proxy_sup_add(d, mp);
+		undo_fault_point();
+	}
 	if (ret)
 		*ret = mp;
 	return 0;
@@ -292,29 +300,36 @@ fail:
 	return r;
 }
 
-static void forget(struct daemon *d, struct mapping *mp)
+/* Return: 0, or negative errno when the state file stays (then nothing changed) */
+static int forget(struct daemon *d, struct mapping *mp, struct netd_error *e)
 {
 	const struct endpoint_spec *ep = state_endpoint(&d->state, mp->m.container, mp->m.network);
-	struct netd_error e = NETD_ERROR_INIT;
+	struct netd_error le = NETD_ERROR_INIT;
 	struct port_mapping m = mp->m;
 	struct fw_port fwp[2];
 	size_t nfw = ep ? mapping_fw(d, &m, ep, fwp) : 0;
+	int r;
 
 	/* the worker lets go of the sockets first, so the port is free when this returns */
 	proxy_sup_del(d, mp);
-	if (state_mapping_remove(&d->state, mp, &e) < 0) {
-		log_warn("%s, ignoring", e.msg);
+	r = state_mapping_remove(&d->state, mp, e);
+	if (r < 0) {
 		if (proxy_sup_slot(d, mp) == 0)
 			proxy_sup_add(d, mp);
-		return;
+		return r;
 	}
-	if (nfw && fw_ports_del(&d->fw, fwp, nfw, &e) < 0)
-		log_warn("unpublish: %s, ignoring", e.msg);
+	undo_fault_point();
+	if (nfw && fw_ports_del(&d->fw, fwp, nfw, &le) < 0)
+		log_warn("unpublish: %s, ignoring", le.msg);
+	else if (nfw)
+		undo_fault_point();
 	if (m.spec.proto == PORTSPEC_UDP)
 		forget_udp_flows(&m.spec, fwp, nfw);
 	/* the bridge stops routing loopback sources with the network's last unheld port */
-	if (m.unheld && ops_network_localnet(d, state_network(&d->state, m.network), false, &e) < 0)
-		log_warn("route_localnet of '%s': %s, ignoring", m.network, e.msg);
+	if (m.unheld &&
+	    ops_network_localnet(d, state_network(&d->state, m.network), false, &le) < 0)
+		log_warn("route_localnet of '%s': %s, ignoring", m.network, le.msg);
+	return 0;
 }
 
 static bool matches(const struct portspec *have, const struct portspec *want)
@@ -338,9 +353,11 @@ static bool matches(const struct portspec *have, const struct portspec *want)
  * @ret_removed: JSON array of the removed mappings, or NULL
  * @e:		error context
  *
- * The state file goes first, then the map element, then the held socket.
+ * The state file goes first, then the map element, then the held socket. When a state file
+ * cannot be removed (a read-only state directory), that mapping stays whole and the error is
+ * returned; mappings removed before it stay removed.
  *
- * Return: 0 or -ENOENT when nothing matches
+ * Return: 0, -ENOENT when nothing matches, or negative errno
  */
 int ops_port_unpublish(struct daemon *d, const char *container, const struct portspec *spec,
 		       json_t **ret_removed, struct netd_error *e)
@@ -352,11 +369,18 @@ int ops_port_unpublish(struct daemon *d, const char *container, const struct por
 		return err_set(e, ENOMEM, "unpublish");
 	for (i = d->state.n_mappings; i > 0; i--) {
 		struct mapping *mp = d->state.mappings[i - 1];
+		json_t *one;
+		int r;
 
 		if (strcmp(mp->m.container, container) != 0 || !matches(&mp->m.spec, spec))
 			continue;
-		(void)json_array_append_new(done, mapping_to_json(&mp->m));
-		forget(d, mp);
+		one = mapping_to_json(&mp->m);
+		r = forget(d, mp, e);
+		if (r < 0) {
+			json_decref(one);
+			return err_wrap(e, "unpublish");
+		}
+		(void)json_array_append_new(done, one);
 	}
 	if (json_array_size(done) == 0)
 		return err_set(e, ENOENT, "container '%s' has no such published port", container);
@@ -396,10 +420,13 @@ void ops_ports_forget_endpoint(struct daemon *d, const struct endpoint_spec *ep)
 				proxy_sup_add(d, mp);
 			continue;
 		}
+		undo_fault_point();
 		n += k;
 	}
 	if (n && fw_ports_del(&d->fw, fwp, n, &e) < 0)
 		log_warn("unpublish the ports of '%s': %s, ignoring", ep->container, e.msg);
+	else if (n)
+		undo_fault_point();
 	/* after the elements are gone, so no new datagram can take the old way again */
 	for (i = 0; i < n; i++) {
 		if (fwp[i].proto != IPPROTO_UDP)

@@ -35,13 +35,21 @@ static int endpoint_file(const struct endpoint_spec *ep, char *buf, size_t len)
 static int write_json(int dir_fd, const char *name, json_t *j, struct netd_error *e)
 {
 	_cleanup_free_ char *text = NULL;
+	int r;
 
 	if (!j)
 		return err_set(e, ENOMEM, "encode '%s'", name);
 	text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 	if (!text)
 		return err_set(e, ENOMEM, "encode '%s'", name);
-	return file_write_atomic(dir_fd, name, text, strlen(text), e);
+	r = file_write_atomic(dir_fd, name, text, strlen(text), e);
+	/*
+	 * A full disk is netd's trouble, not a conflict of the request (ENOSPC answers 409, as
+	 * for "too many endpoints"): EDQUOT answers 5xx, and the message still says what filled.
+	 */
+	if (r == -ENOSPC && e)
+		e->code = EDQUOT;
+	return r == -ENOSPC ? -EDQUOT : r;
 }
 
 /**
@@ -231,7 +239,7 @@ int state_network_add(struct state *st, struct network *n, struct netd_error *e)
 	j = network_to_json(&n->spec);
 	r = write_json(st->networks_fd, file, j, e);
 	if (r < 0)
-		return err_wrap(e, "save network '%s'", n->spec.name);
+		return err_wrap(e, "save network '%s' in the state directory", n->spec.name);
 	insert_network(st, n);
 	return 0;
 }
@@ -253,7 +261,7 @@ int state_network_remove(struct state *st, struct network *n, struct netd_error 
 	(void)snprintf(file, sizeof(file), "%s.json", n->spec.name);
 	r = file_remove(st->networks_fd, file, e);
 	if (r < 0 && r != -ENOENT)
-		return err_wrap(e, "forget network '%s'", n->spec.name);
+		return err_wrap(e, "forget network '%s' in the state directory", n->spec.name);
 	for (i = 0; i < st->n_networks; i++) {
 		if (st->networks[i] == n) {
 			memmove(&st->networks[i], &st->networks[i + 1],
@@ -289,7 +297,8 @@ int state_endpoint_add(struct state *st, struct endpoint_spec *ep, struct netd_e
 	j = endpoint_to_json(ep);
 	r = write_json(st->endpoints_fd, file, j, e);
 	if (r < 0)
-		return err_wrap(e, "save endpoint '%s' on '%s'", ep->container, ep->network);
+		return err_wrap(e, "save endpoint '%s' on '%s' in the state directory",
+				ep->container, ep->network);
 	insert_endpoint(st, ep);
 	return 0;
 }
@@ -313,7 +322,8 @@ int state_endpoint_remove(struct state *st, struct endpoint_spec *ep, struct net
 		return err_set(e, r, "endpoint file name");
 	r = file_remove(st->endpoints_fd, file, e);
 	if (r < 0 && r != -ENOENT)
-		return err_wrap(e, "forget endpoint '%s' on '%s'", ep->container, ep->network);
+		return err_wrap(e, "forget endpoint '%s' on '%s' in the state directory",
+				ep->container, ep->network);
 	for (i = 0; i < st->n_endpoints; i++) {
 		if (st->endpoints[i] == ep) {
 			memmove(&st->endpoints[i], &st->endpoints[i + 1],
@@ -405,7 +415,8 @@ int state_mapping_add(struct state *st, struct mapping *mp, struct netd_error *e
 	r = write_json(st->ports_fd, file, j, e);
 	if (r < 0) {
 		portindex_remove(&st->ports, &mp->m.spec, mp);
-		return err_wrap(e, "save port mapping of '%s'", mp->m.container);
+		return err_wrap(e, "save port mapping of '%s' in the state directory",
+				mp->m.container);
 	}
 	insert_mapping(st, mp);
 	return 0;
@@ -442,7 +453,8 @@ int state_mapping_remove(struct state *st, struct mapping *mp, struct netd_error
 		return err_set(e, r, "port mapping file name");
 	r = file_remove(st->ports_fd, file, e);
 	if (r < 0 && r != -ENOENT)
-		return err_wrap(e, "forget port mapping of '%s'", mp->m.container);
+		return err_wrap(e, "forget port mapping of '%s' in the state directory",
+				mp->m.container);
 	portindex_remove(&st->ports, &mp->m.spec, mp);
 	for (i = 0; i < st->n_mappings; i++) {
 		if (st->mappings[i] == mp) {
@@ -561,8 +573,13 @@ static int load_dir(struct state *st, int dir_fd, load_fn fn, struct netd_error 
 		json_error_t jerr;
 		int r;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.') {
+			/* a write cut short by a crash: its file never took the old one's place */
+			if (len > 5 && strcmp(de->d_name + len - 4, ".tmp") == 0 &&
+			    unlinkat(dir_fd, de->d_name, 0) == 0)
+				log_info("state: removed '%s' of a write cut short", de->d_name);
 			continue; /* ".", "..", and temporary files of an interrupted write */
+		}
 		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		r = file_read_bounded(dir_fd, de->d_name, STATE_FILE_MAX, &text, NULL, &fe);
@@ -601,8 +618,13 @@ int state_open(struct state *st, const char *dir, struct netd_error *e)
 	st->dir_fd = dir_open_or_create(dir, 0700, e);
 	if (st->dir_fd < 0)
 		return st->dir_fd;
-	/* one netd per state directory: two would each take the other's objects for orphans */
-	st->lock_fd = openat(st->dir_fd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/*
+	 * One netd per state directory: two would each take the other's objects for orphans.
+	 * flock() needs no write access, and a descriptor open for writing would keep the file
+	 * system from being remounted read-only (EBUSY) while netd runs.
+	 */
+	st->lock_fd =
+		openat(st->dir_fd, ".lock", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (st->lock_fd < 0)
 		return err_set(e, errno, "open lock in '%s': %s", dir, strerror(errno));
 	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0)
