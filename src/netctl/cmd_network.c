@@ -182,23 +182,36 @@ static int network_rm(struct netctl *ctl, int argc, char **argv)
  */
 int cmd_network(struct netctl *ctl, int argc, char **argv)
 {
+	/* create prints its own --help, with every option */
 	static const struct command sub[] = {
-		{ "create", network_create, "create a network" },
-		{ "ls", network_ls, "list networks" },
-		{ "list", network_ls, "list networks" },
-		{ "inspect", network_inspect, "show a network and its containers" },
-		{ "rm", network_rm, "remove networks" },
-		{ "remove", network_rm, "remove networks" },
+		{ "create", network_create, "create a network", NULL },
+		{ "ls", network_ls, "list networks", "network ls [-q]" },
+		{ "list", network_ls, "list networks", "network ls [-q]" },
+		{ "inspect", network_inspect, "show a network and its containers",
+		  "network inspect NAME" },
+		{ "rm", network_rm, "remove networks (refused while containers are attached)",
+		  "network rm NAME..." },
+		{ "remove", network_rm, "remove networks (refused while containers are attached)",
+		  "network rm NAME..." },
 	};
 	size_t k;
+	int i;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		(void)fprintf(argc < 2 ? stderr : stdout,
 			      "Usage: netctl network create|ls|inspect|rm ...\n");
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	for (k = 0; k < ARRAY_SIZE(sub); k++)
-		if (strcmp(argv[1], sub[k].name) == 0)
-			return sub[k].fn(ctl, argc - 1, argv + 1);
+	for (k = 0; k < ARRAY_SIZE(sub); k++) {
+		if (strcmp(argv[1], sub[k].name) != 0)
+			continue;
+		for (i = 2; sub[k].synopsis && i < argc; i++)
+			if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+				(void)printf("Usage: netctl %s\n%s\n", sub[k].synopsis,
+					     sub[k].summary);
+				return 0;
+			}
+		return sub[k].fn(ctl, argc - 1, argv + 1);
+	}
 	return netctl_usage_error("network: unknown subcommand '%s'", argv[1]);
 }

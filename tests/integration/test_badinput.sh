@@ -263,7 +263,8 @@ netd_stop
 check_eq "netd exits 0 on SIGTERM (ASan leak check included)" 0 "$?"
 
 # ---- every command answers --help, with no daemon needed ----------------------------------------
-for cmd in network "network create" attach detach ls inspect publish unpublish port info version; do
+for cmd in network "network create" "network ls" "network inspect" "network rm" attach detach ls \
+    inspect publish unpublish port events info version; do
     # shellcheck disable=SC2086 # "network create" is two words
     out=$("$NETCTL_BIN" --socket "$T/none.sock" $cmd --help 2>&1)
     check_eq "netctl $cmd --help exits 0" 0 "$?"
