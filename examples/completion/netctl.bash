@@ -44,7 +44,7 @@ _netctl() {
             words=$(_netctl_names networks)
         fi
         ;;
-    attach) words="--netns --pid --network --ip --ip6 --ifname --mac -p" ;;
+    attach) words="--netns --pid --network --ip --ip6 --ifname --mac -p --no-default-route" ;;
     detach | inspect) words="--network $(_netctl_names containers)" ;;
     ls) words="--network -q" ;;
     publish) words="--network --proxy-protocol $( [ -n "$sub" ] && _netctl_names containers)" ;;

@@ -69,6 +69,7 @@ struct endpoint_spec {
 	bool has_ip6;
 	struct cidr ip6;
 	uint8_t mac[6];
+	bool no_default_route; /* "default_route": false: never routes via this network */
 };
 
 /**
@@ -128,6 +129,8 @@ struct network_request {
  * @netns_path:	namespace path, or empty when @pid is set
  * @pid:	process whose network namespace to attach, or 0
  * @ports_unheld: "hold_host_ports": false: @ports are published without netd binding them
+ * @no_default_route: "default_route": false: no default route via this network, even as the
+ *		namespace's first (a secondary network of a CNI runtime, Multus-style)
  */
 struct attach_request {
 	char container[NAME_MAX_LEN + 1];
@@ -144,6 +147,7 @@ struct attach_request {
 	size_t n_ports;
 	struct portspec ports[ATTACH_MAX_PORTS];
 	bool ports_unheld;
+	bool no_default_route;
 };
 
 #endif /* NETD_MODEL_H */

@@ -91,6 +91,8 @@ struct cni_env {
  * @mac:	requested MAC (runtimeConfig.mac, CNI_ARGS MAC=), or empty
  * @ports:	published ports from runtimeConfig.portMappings, as Docker port specs
  * @hold_host_ports: "holdHostPorts": netd binds published host ports (the default)
+ * @default_route: "defaultRoute": default routes via this network when the namespace has
+ *		none yet (the default); false for a secondary network that must never carry them
  */
 struct cni_config {
 	json_t *root;
@@ -108,6 +110,7 @@ struct cni_config {
 	size_t n_ports;
 	char ports[ATTACH_MAX_PORTS][CNI_PORTSPEC_LEN];
 	bool hold_host_ports;
+	bool default_route;
 	json_t *prev_result;
 	json_t *valid_attachments;
 };

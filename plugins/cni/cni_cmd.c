@@ -189,6 +189,8 @@ int cni_cmd_add(struct cni_ctx *x, json_t **ret, struct cni_error *ce)
 		(void)json_object_set_new(body, "ip6", json_string(c->ip6));
 	if (*c->mac)
 		(void)json_object_set_new(body, "mac", json_string(c->mac));
+	if (!c->default_route)
+		(void)json_object_set_new(body, "default_route", json_false());
 	if (c->n_ports) {
 		ports = json_array();
 		for (i = 0; ports && i < c->n_ports; i++)

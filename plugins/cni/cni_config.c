@@ -296,6 +296,7 @@ int cni_config_parse(const char *text, size_t len, const struct cni_env *env,
 
 	memset(c, 0, sizeof(*c));
 	c->hold_host_ports = true;
+	c->default_route = true;
 	c->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!c->root)
 		return cni_err(ce, CNI_ERR_DECODE, "cannot decode the network config",
@@ -357,7 +358,8 @@ int cni_config_parse(const char *text, size_t len, const struct cni_env *env,
 		return cni_err(ce, CNI_ERR_INVALID_CONFIG, "invalid network config",
 			       "'socket' must be an absolute path");
 	if (get_bool(c->root, "internal", &c->internal, ce) < 0 ||
-	    get_bool(c->root, "holdHostPorts", &c->hold_host_ports, ce) < 0)
+	    get_bool(c->root, "holdHostPorts", &c->hold_host_ports, ce) < 0 ||
+	    get_bool(c->root, "defaultRoute", &c->default_route, ce) < 0)
 		return -1;
 	v = json_object_get(c->root, "runtimeConfig");
 	if (v && !json_is_null(v) && parse_runtime_config(c, v, ce) < 0)

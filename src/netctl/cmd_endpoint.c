@@ -12,7 +12,8 @@
 
 static const char attach_usage[] =
 	"Usage: netctl attach CONTAINER (--netns PATH | --pid PID) [--network NAME] [--ip ADDR]\n"
-	"                     [--ip6 ADDR] [--ifname NAME] [--mac MAC] [-p SPEC]...\n";
+	"                     [--ip6 ADDR] [--ifname NAME] [--mac MAC] [-p SPEC]...\n"
+	"                     [--no-default-route]\n";
 
 /**
  * cmd_attach() - netctl attach CONTAINER (--netns PATH | --pid PID) [...]
@@ -39,6 +40,10 @@ int cmd_attach(struct netctl *ctl, int argc, char **argv)
 			(void)fputs(attach_usage, stdout);
 			json_decref(body);
 			return 0;
+		}
+		if (strcmp(argv[i], "--no-default-route") == 0) {
+			(void)json_object_set_new(body, "default_route", json_false());
+			continue;
 		}
 		m = netctl_opt(argc, argv, &i, "-p", &v);
 		if (m == 0)

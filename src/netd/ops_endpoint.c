@@ -337,7 +337,9 @@ int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,
 			goto fail;
 		ep->has_ip6 = have6 = true;
 	}
-	r = ops_endpoint_kernel_create(d, n, ep, ns_fd, sibling == NULL, e);
+	ep->no_default_route = req->no_default_route;
+	r = ops_endpoint_kernel_create(d, n, ep, ns_fd, sibling == NULL && !ep->no_default_route,
+				       e);
 	if (r < 0) {
 		err_wrap(e, "attach '%s' to '%s'", req->container, req->network);
 		goto fail;

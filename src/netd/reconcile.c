@@ -90,7 +90,7 @@ static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 	if (r >= 0)
 		(void)link_delete(d->nl, ep->host_ifname, NULL);
 	/* a default route that another endpoint already provides stays (EEXIST is ignored) */
-	if (ops_endpoint_kernel_create(d, n, ep, ns_fd, true, &e) < 0) {
+	if (ops_endpoint_kernel_create(d, n, ep, ns_fd, !ep->no_default_route, &e) < 0) {
 		log_error("reconcile: endpoint '%s' on '%s': repair failed: %s", ep->container,
 			  ep->network, e.msg);
 		return false;

@@ -193,15 +193,16 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 	_cleanup_json_ json_t *j = NULL;
 	json_int_t pid = 0;
 	json_error_t jerr;
-	int r, hold = 1;
+	int r, hold = 1, route = 1;
 
 	r = json_parse_object(body, len, &j, e);
 	if (r < 0)
 		return r;
-	if (json_unpack_ex(j, &jerr, 0, "{s:s, s?s, s?s, s?I, s?s, s?s, s?s, s?s, s?o, s?b !}",
-			   "container", &ctr, "network", &net, "netns", &netns, "pid", &pid, "ip",
-			   &ip, "ip6", &ip6, "ifname", &ifname, "mac", &mac, "ports", &ports,
-			   "hold_host_ports", &hold) < 0)
+	if (json_unpack_ex(j, &jerr, 0,
+			   "{s:s, s?s, s?s, s?I, s?s, s?s, s?s, s?s, s?o, s?b, s?b !}", "container",
+			   &ctr, "network", &net, "netns", &netns, "pid", &pid, "ip", &ip, "ip6",
+			   &ip6, "ifname", &ifname, "mac", &mac, "ports", &ports, "hold_host_ports",
+			   &hold, "default_route", &route) < 0)
 		return err_set(e, EINVAL, "invalid attach request: %s", jerr.text);
 	r = check_name("container name", ctr, e);
 	if (r < 0)
@@ -267,6 +268,7 @@ int attach_request_decode(const char *body, size_t len, struct attach_request *r
 		q.n_ports = json_array_size(ports);
 	}
 	q.ports_unheld = !hold;
+	q.no_default_route = !route;
 	*ret = q;
 	return 0;
 }

@@ -87,6 +87,9 @@ json_t *endpoint_to_json(const struct endpoint_spec *ep)
 	if (ep->has_ip6)
 		r |= set_cidr(o, "ipv6", &ep->ip6);
 	r |= set_str(o, "mac", mac);
+	/* only when asked: state files of netds that did not know it read the same */
+	if (ep->no_default_route)
+		r |= json_object_set_new(o, "default_route", json_false());
 	if (r)
 		return NULL;
 	return TAKE_PTR(o);
@@ -161,12 +164,13 @@ int endpoint_from_json(const json_t *j, struct endpoint_spec *ret, struct netd_e
 	struct endpoint_spec ep = { 0 };
 	json_int_t dev = 0, ino = 0, pid = 0;
 	json_error_t jerr;
+	int route = 1;
 
 	if (json_unpack_ex((json_t *)j, &jerr, 0,
-			   "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s?I, s?s, s?s, s:s}", "container",
+			   "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s?I, s?s, s?s, s:s, s?b}", "container",
 			   &ctr, "network", &net, "ifname", &ifname, "host_ifname", &host, "netns",
 			   &netns, "netns_dev", &dev, "netns_ino", &ino, "pid", &pid, "ipv4", &ip4,
-			   "ipv6", &ip6, "mac", &mac) < 0)
+			   "ipv6", &ip6, "mac", &mac, "default_route", &route) < 0)
 		return err_set(e, EINVAL, "endpoint: %s", jerr.text);
 	if (name_validate(ctr) < 0 || name_validate(net) < 0)
 		return err_set(e, EINVAL, "endpoint: invalid container or network name");
@@ -192,6 +196,7 @@ int endpoint_from_json(const json_t *j, struct endpoint_spec *ret, struct netd_e
 	ep.pid = (int)pid;
 	ep.has_ip4 = ip4 != NULL;
 	ep.has_ip6 = ip6 != NULL;
+	ep.no_default_route = !route;
 	*ret = ep;
 	return 0;
 }

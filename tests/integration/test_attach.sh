@@ -76,6 +76,20 @@ check_eq "no host veth left" "0" "$(count_host_veths)"
 out=$(netctl attach c4 --pid "$(ctr_pid c4)" --network web)
 check_match "a new attach gets a fresh address" "ipv4: +10\.90\.0\.(4|5|6)/24" "$out"
 check "detach c4" netctl detach c4
+
+# "default_route": false (netctl attach --no-default-route): none even as the first network,
+# and none when netd rebuilds the veth
+out=$(netctl attach c4 --pid "$(ctr_pid c4)" --network web --no-default-route --json)
+check_match "--no-default-route: the endpoint says so" '"default_route": false' "$out"
+check_eq "--no-default-route: no default route in the container" "" \
+    "$(in_ctr c4 ip route show default)"
+check "but the subnet route is there" in_ctr c4 sh -c "ip route show | grep -q '^10.90.0.0/24 dev eth0'"
+ip link del "$(netctl ls --format '{{.container}} {{.host_ifname}}' | awk '$1 == "c4" { print $2 }')"
+wait_for "the veth of c4 to be rebuilt" 50 in_ctr c4 ip link show eth0 >/dev/null
+check_eq "a rebuilt veth gets no default route either" "" "$(in_ctr c4 ip route show default)"
+check "detach c4 again" netctl detach c4
+api POST /v1/endpoints '{"container":"c4","pid":1,"default_route":"no"}' >/dev/null
+check_eq "default_route must be a boolean: 400" 400 "$API_STATUS"
 check "network rm web" netctl network rm web
 check "network rm back" netctl network rm back
 check_fails "bridge nd-web is gone" ip link show nd-web

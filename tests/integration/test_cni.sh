@@ -255,6 +255,15 @@ check_eq "its port answers on 127.0.0.1 by NAT (the runtime holds the socket)" \
 cni DEL ctr-d "$T/ns/d" eth0 "$(conf 0.4.0)"
 check_ok "DEL of the podman-style container"
 kill "$PODMAN_HOLD" 2>/dev/null
+# a secondary network (Multus-style) asks for no default route, even as the first interface
+cni ADD ctr-nr "$T/ns/d" net1 "$(conf 1.1.0 '"defaultRoute":false')"
+check_ok "ADD with defaultRoute false"
+check_eq "no default route in the container" "" "$(in_ctr d ip route show default)"
+check_eq "and the result lists none" "0" "$(jqo '.routes // [] | length')"
+cni ADD ctr-nr2 "$T/ns/d" net2 "$(conf 1.1.0 '"defaultRoute":"no"')"
+check_code "defaultRoute must be a boolean (code 7)" 7
+cni DEL ctr-nr "$T/ns/d" net1 "$(conf 1.1.0)"
+check_ok "DEL of the secondary-network interface"
 
 # ---- DEL ----
 cni DEL ctr-a "$T/ns/a" eth0 "$(conf 1.1.0 "\"prevResult\":$RES_A")"

@@ -1410,6 +1410,41 @@ static void test_codec_json_parse_object(void **state)
 }
 
 /* ports the runtime holds itself (podman): "hold_host_port(s)": false */
+/* "default_route": false on attach, persisted with the endpoint only when set */
+static void test_codec_no_default_route(void **state)
+{
+	static const char ok[] = "{\"container\":\"c1\",\"pid\":1,\"default_route\":false}";
+	static const char dflt[] = "{\"container\":\"c1\",\"pid\":1}";
+	static const char bad[] = "{\"container\":\"c1\",\"pid\":1,\"default_route\":\"no\"}";
+	struct netd_error e = NETD_ERROR_INIT;
+	struct endpoint_spec ep = { .container = "c1", .network = "netd", .ifname = "eth0",
+				    .netns_path = "/run/netns/c1", .netns_ino = 1,
+				    .mac = { 0x02, 0x42, 0, 0, 0, 1 } },
+			     back;
+	struct attach_request a;
+	json_t *j;
+
+	assert_int_equal(attach_request_decode(ok, strlen(ok), &a, &e), 0);
+	assert_true(a.no_default_route);
+	assert_int_equal(attach_request_decode(dflt, strlen(dflt), &a, &e), 0);
+	assert_false(a.no_default_route);
+	assert_int_equal(attach_request_decode(bad, strlen(bad), &a, &e), -EINVAL);
+	naming_host_ifname("c1", "netd", ep.host_ifname);
+	j = endpoint_to_json(&ep);
+	assert_non_null(j);
+	assert_null(json_object_get(j, "default_route"));
+	assert_int_equal(endpoint_from_json(j, &back, &e), 0);
+	assert_false(back.no_default_route);
+	json_decref(j);
+	ep.no_default_route = true;
+	j = endpoint_to_json(&ep);
+	assert_non_null(j);
+	assert_true(json_is_false(json_object_get(j, "default_route")));
+	assert_int_equal(endpoint_from_json(j, &back, &e), 0);
+	assert_true(back.no_default_route);
+	json_decref(j);
+}
+
 static void test_codec_unheld_ports(void **state)
 {
 	static const char *const bad_publish[] = {
@@ -1487,6 +1522,7 @@ int main(void)
 		cmocka_unit_test(test_codec_endpoint_round_trip),
 		cmocka_unit_test(test_codec_network_from_json_refuses),
 		cmocka_unit_test(test_codec_endpoint_from_json_refuses),
+		cmocka_unit_test(test_codec_no_default_route),
 		cmocka_unit_test(test_codec_mapping_round_trip),
 		cmocka_unit_test(test_codec_mapping_from_json),
 		cmocka_unit_test(test_codec_network_request_valid),
