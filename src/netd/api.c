@@ -235,6 +235,7 @@ static void dispatch(struct evhttp_request *req, void *arg)
 	struct ucred cred;
 	size_t i;
 
+	api_conns_request(req);
 	/*
 	 * libevent 2.1 has no hook between accept and reading the request, so the credentials
 	 * are checked here, before anything of the body is looked at; bodies are capped at
@@ -445,6 +446,8 @@ int api_start(struct daemon *d, struct netd_error *e)
 						    EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
 						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(d->http, dispatch, d);
+	if (api_conns_start(d, d->http) < 0)
+		return err_set(e, ENOMEM, "track control connections");
 	if (!evhttp_accept_socket_with_handle(d->http, d->listen_fd))
 		return err_set(e, EIO, "serve on '%s'", d->cfg.socket_path);
 	d->listen_fd = -1; /* evhttp owns it now */
@@ -475,6 +478,7 @@ void api_stop(struct daemon *d)
 		evhttp_free(d->http);
 		d->http = NULL;
 	}
+	api_conns_stop();
 	closep(&d->listen_fd);
 	d->listen_fd = -1;
 	if (d->metrics_http) {

@@ -174,6 +174,9 @@ void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg)
 		d->fw_restores);
 	counter(out, "netd_events_total", "Events netd emitted (GET /v1/events).",
 		events_count());
+	counter(out, "netd_api_connections_shed_total",
+		"Control connections closed for sending no whole request in time, or past the cap.",
+		api_conns_shed());
 	nat_series(d, out);
 	proxy_series(d, out);
 	api_metrics_requests(out);

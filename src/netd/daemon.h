@@ -33,6 +33,10 @@
 #define NETD_MAX_BODY_HARD (1024 * 1024)
 #define NETD_MAX_HEADERS (8 * 1024)
 #define NETD_HTTP_TIMEOUT_S 10
+/* a control connection must have sent a whole request head within this, trickled or not */
+#define NETD_HEAD_DEADLINE_S 10
+/* control connections at once; more are closed within a second (api_conns.c) */
+#define NETD_MAX_CONNS 1024
 #define NETD_DEFAULT_NETWORK "netd"
 #define NETD_DEFAULT_BRIDGE "netd0"
 
@@ -266,6 +270,12 @@ void api_metrics(struct daemon *d, struct evhttp_request *req, const char *arg);
 struct evbuffer;
 void api_metrics_requests(struct evbuffer *out);
 json_t *api_network_json(const struct daemon *d, const struct network *n);
+
+/* api_conns.c */
+int api_conns_start(struct daemon *d, struct evhttp *http);
+void api_conns_request(struct evhttp_request *req);
+uint64_t api_conns_shed(void);
+void api_conns_stop(void);
 
 /* events.c */
 void api_events(struct daemon *d, struct evhttp_request *req, const char *arg);
