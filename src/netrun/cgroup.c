@@ -116,18 +116,33 @@ static int parents_make(const char *base, const char *parent, bool v2, struct ne
 	return 0;
 }
 
+/* the directory of the hierarchy at @base, PARENT/NAME below it: planned, not made yet */
 static int add_dir(struct cgroup *cg, const char *base, const char *ctrl, const char *parent,
 		   const char *name, struct netd_error *e)
 {
 	char *path = cg->paths[cg->n];
-	int n, r, tries;
+	int n;
 
 	n = snprintf(path, sizeof(cg->paths[0]), "%s/%s/%s", base, parent, name);
 	if (n < 0 || (size_t)n >= sizeof(cg->paths[0]))
 		return err_set(e, ENAMETOOLONG, "cgroup path too long");
+	STRLCPY(cg->ctrl[cg->n], ctrl);
+	cg->base_len[cg->n] = strlen(base);
+	cg->n++;
+	return 0;
+}
+
+/* mkdir the @i-th directory of @cg and the parents it needs */
+static int make_dir(const struct cgroup *cg, int i, struct netd_error *e)
+{
+	char base[CGROUP_PATH_MAX];
+	const char *path = cg->paths[i];
+	int r, tries;
+
+	(void)snprintf(base, sizeof(base), "%.*s", (int)cg->base_len[i], path);
 	/* twice: another container's end may remove the shared parent in between */
 	for (tries = 0; tries < 2; tries++) {
-		r = parents_make(base, parent, cg->v2, e);
+		r = parents_make(base, cg->parent, cg->v2, e);
 		if (r < 0)
 			return r;
 		r = mkdir(path, 0755);
@@ -142,8 +157,6 @@ static int add_dir(struct cgroup *cg, const char *base, const char *ctrl, const 
 			       errno == EEXIST || errno == EBUSY ?
 				       "a container of that name runs already" :
 				       strerror(errno));
-	STRLCPY(cg->ctrl[cg->n], ctrl);
-	cg->n++;
 	return 0;
 }
 
@@ -221,20 +234,21 @@ void cgroup_parent(const char *pod, char *buf, size_t size)
 }
 
 /**
- * cgroup_create() - create the cgroup(s) PARENT/NAME with limits
- * @cg:		filled in; cgroup_remove() undoes even a partial create
- * @parent:	from cgroup_parent(), or a pod's "netrun/.pods"; made when missing
+ * cgroup_plan() - where the cgroup(s) PARENT/NAME go, without making them (cgroup_make())
+ * @cg:		filled in (cgroup_remove() may be called on it, made or not)
+ * @parent:	from cgroup_parent(), or a pod's "netrun/.pods" (cgroup_make() makes it if missing)
  * @name:	the cgroup's name
- * @l:		limits (zero: none)
+ * @l:		limits (zero: none): a limit on a controller the host lacks is an error here
  * @e:		error context
  *
  * cgroup v2 when /sys/fs/cgroup is cgroup2, else a directory in each v1 hierarchy of memory,
- * cpu, cpuacct (CPU time, for stats) and pids found there.
+ * cpu, cpuacct (CPU time, for stats) and pids found there. Only looks: the container's init
+ * can be cloned with these paths while netrun makes the directories (v1).
  *
- * Return: 0 or negative errno (-EEXIST: a container of that name runs already)
+ * Return: 0 or negative errno
  */
-int cgroup_create(struct cgroup *cg, const char *parent, const char *name,
-		  const struct cgroup_limits *l, struct netd_error *e)
+int cgroup_plan(struct cgroup *cg, const char *parent, const char *name,
+		const struct cgroup_limits *l, struct netd_error *e)
 {
 	char base[128];
 	size_t i;
@@ -244,8 +258,7 @@ int cgroup_create(struct cgroup *cg, const char *parent, const char *name,
 	STRLCPY(cg->parent, parent);
 	if (fs_is(CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
 		cg->v2 = true;
-		r = add_dir(cg, CGROUP_ROOT, "", parent, name, e);
-		return r < 0 ? r : limits_v2(cg, l, e);
+		return add_dir(cg, CGROUP_ROOT, "", parent, name, e);
 	}
 	for (i = 0; i < ARRAY_SIZE(ctrls_v1); i++) {
 		(void)snprintf(base, sizeof(base), "%s/%s", CGROUP_ROOT, ctrls_v1[i]);
@@ -260,12 +273,53 @@ int cgroup_create(struct cgroup *cg, const char *parent, const char *name,
 		if (same_hierarchy(cg, base))
 			continue;
 		r = add_dir(cg, base, ctrls_v1[i], parent, name, e);
-		if (r == 0)
-			r = limit_v1(cg->paths[cg->n - 1], ctrls_v1[i], l, e);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+/**
+ * cgroup_make() - make the directories cgroup_plan() chose, with the limits
+ * @cg:		from cgroup_plan(); cgroup_remove() undoes even a partial make
+ * @l:		limits (zero: none), the same as cgroup_plan()'s
+ * @e:		error context
+ *
+ * Return: 0 or negative errno (-EEXIST: a container of that name runs already)
+ */
+int cgroup_make(struct cgroup *cg, const struct cgroup_limits *l, struct netd_error *e)
+{
+	int i, r;
+
+	for (i = 0; i < cg->n; i++) {
+		r = make_dir(cg, i, e);
+		if (r == 0)
+			cg->made = i + 1;
+		if (r == 0)
+			r = cg->v2 ? limits_v2(cg, l, e) :
+				     limit_v1(cg->paths[i], cg->ctrl[i], l, e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/**
+ * cgroup_create() - create the cgroup(s) PARENT/NAME with limits: cgroup_plan(), cgroup_make()
+ * @cg:		filled in; cgroup_remove() undoes even a partial create
+ * @parent:	from cgroup_parent(), or a pod's "netrun/.pods"; made when missing
+ * @name:	the cgroup's name
+ * @l:		limits (zero: none)
+ * @e:		error context
+ *
+ * Return: 0 or negative errno (-EEXIST: a container of that name runs already)
+ */
+int cgroup_create(struct cgroup *cg, const char *parent, const char *name,
+		  const struct cgroup_limits *l, struct netd_error *e)
+{
+	int r = cgroup_plan(cg, parent, name, l, e);
+
+	return r < 0 ? r : cgroup_make(cg, l, e);
 }
 
 /**
@@ -291,6 +345,85 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid, struct netd_error *e)
 }
 
 /**
+ * cgroup_open() - open each hierarchy the container's cgroups are in, to enter them later with
+ *		   cgroup_enter_at(), when its root file system no longer shows the host's
+ * @cg:		from cgroup_plan(): the directories need not exist yet
+ * @ret_fds:	CGROUP_MAX entries: an O_PATH descriptor of each hierarchy's root, -1 past cg->n
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int cgroup_open(const struct cgroup *cg, int *ret_fds, struct netd_error *e)
+{
+	char base[CGROUP_PATH_MAX];
+	int fds[CGROUP_MAX], i;
+
+	for (i = 0; i < CGROUP_MAX; i++)
+		fds[i] = -1;
+	for (i = 0; i < cg->n; i++) {
+		(void)snprintf(base, sizeof(base), "%.*s", (int)cg->base_len[i], cg->paths[i]);
+		fds[i] = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			int r = errno;
+
+			cgroup_close(fds);
+			return err_set(e, r, "open %s: %s", base, strerror(r));
+		}
+	}
+	memcpy(ret_fds, fds, sizeof(fds));
+	return 0;
+}
+
+/**
+ * cgroup_close() - close what cgroup_open() opened
+ * @fds:	CGROUP_MAX descriptors, -1 for none; all -1 afterwards
+ */
+void cgroup_close(int *fds)
+{
+	int i;
+
+	for (i = 0; i < CGROUP_MAX; i++)
+		if (fds[i] >= 0)
+			(void)close(TAKE_FD(fds[i]));
+}
+
+/* write "0" to FILE of the @i-th directory of @cg, through the hierarchy's @fd or its path */
+static int enter_one(const struct cgroup *cg, int i, int fd, const char *file, struct netd_error *e)
+{
+	char rel[CGROUP_PATH_MAX + 32];
+	_cleanup_close_ int f = -1;
+
+	(void)snprintf(rel, sizeof(rel), "%s/%s",
+		       cg->paths[i] + (fd >= 0 ? cg->base_len[i] + 1 : 0), file);
+	f = openat(fd >= 0 ? fd : AT_FDCWD, rel, O_WRONLY | O_CLOEXEC);
+	if (f < 0 || write(f, "0", 1) != 1)
+		return err_set(e, errno, "enter %s: %s/%s: %s",
+			       cg->ctrl[i][0] ? cg->ctrl[i] : "cgroup", cg->paths[i], file,
+			       strerror(errno));
+	return 0;
+}
+
+/**
+ * cgroup_enter_at() - cgroup_enter() through the hierarchies cgroup_open() opened
+ * @cg:		made cgroups
+ * @fds:	from cgroup_open()
+ * @e:		error context
+ *
+ * Return: 0 or negative errno
+ */
+int cgroup_enter_at(const struct cgroup *cg, const int *fds, struct netd_error *e)
+{
+	int i, r;
+
+	for (i = 0; i < cg->n; i++) {
+		r = enter_one(cg, i, fds[i], cg->v2 ? "cgroup.procs" : "tasks", e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/**
  * cgroup_enter() - move the calling process, single-threaded, into the container's cgroup(s)
  * @cg:		created cgroups
  * @e:		error context
@@ -308,7 +441,7 @@ int cgroup_enter(const struct cgroup *cg, struct netd_error *e)
 	int i, r;
 
 	for (i = 0; i < cg->n; i++) {
-		r = write_file(cg->paths[i], cg->v2 ? "cgroup.procs" : "tasks", "0", e);
+		r = enter_one(cg, i, -1, cg->v2 ? "cgroup.procs" : "tasks", e);
 		if (r < 0)
 			return r;
 	}
@@ -316,7 +449,7 @@ int cgroup_enter(const struct cgroup *cg, struct netd_error *e)
 }
 
 /**
- * cgroup_remove() - remove the cgroups (bounded wait for the last processes), and their
+ * cgroup_remove() - remove the cgroups made (bounded wait for the last processes), and their
  *		     parents up to "netrun" that nothing else uses any more
  * @cg:		cgroups; emptied
  */
@@ -329,7 +462,7 @@ void cgroup_remove(struct cgroup *cg)
 	/* the parent's components: "netrun" 1, "netrun/.pods/POD" 3 */
 	for (p = cg->parent; *p; p++)
 		depth += *p == '/';
-	for (i = 0; i < cg->n; i++) {
+	for (i = 0; i < cg->made; i++) {
 		char *slash;
 
 		for (t = 0; t < RMDIR_TRIES; t++) {
@@ -348,6 +481,7 @@ void cgroup_remove(struct cgroup *cg)
 		}
 	}
 	cg->n = 0;
+	cg->made = 0;
 }
 
 /**
@@ -372,7 +506,9 @@ int cgroup_find(struct cgroup *cg, const char *parent, const char *name, struct 
 		n = snprintf(path, sizeof(path), "%s/%s/%s", CGROUP_ROOT, parent, name);
 		if (n < 0 || (size_t)n >= sizeof(path) || access(path, F_OK) < 0)
 			return err_set(e, ENOENT, "no cgroup of '%s'", name);
+		cg->base_len[cg->n] = strlen(CGROUP_ROOT);
 		STRLCPY(cg->paths[cg->n++], path);
+		cg->made = cg->n;
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(ctrls_v1); i++) {
@@ -384,9 +520,11 @@ int cgroup_find(struct cgroup *cg, const char *parent, const char *name, struct 
 		n = snprintf(path, sizeof(path), "%s/%s/%s", base, parent, name);
 		if (n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0) {
 			STRLCPY(cg->ctrl[cg->n], ctrls_v1[i]);
+			cg->base_len[cg->n] = strlen(base);
 			STRLCPY(cg->paths[cg->n++], path);
 		}
 	}
+	cg->made = cg->n;
 	return cg->n ? 0 : err_set(e, ENOENT, "no cgroup of '%s'", name);
 }
 

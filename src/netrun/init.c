@@ -117,8 +117,8 @@ static _Noreturn void supervise(pid_t workload)
 /**
  * init_main() - the container's PID 1: set up, wait for netrun's go, run the workload
  * @o:		options
- * @cg:		the cgroups to move into, or NULL when it is in them already (born there on v2,
- *		or moved by netrun with --userns)
+ * @cg:		the cgroups to move into once netrun has made them (by "go"), or NULL when it is
+ *		in them already (born there on v2, or moved by netrun with --userns)
  * @sync_fd:	one byte from netrun when cgroups and network are ready; EOF aborts
  * @err_fd:	a setup error goes back to netrun here; closed when the workload starts
  *
@@ -127,6 +127,7 @@ static _Noreturn void supervise(pid_t workload)
 _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int sync_fd, int err_fd)
 {
 	struct netd_error e = NETD_ERROR_INIT;
+	int cg_fds[CGROUP_MAX];
 	pid_t workload;
 	char go;
 
@@ -142,10 +143,11 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void)prctl(PR_SET_NAME, "netrun-init", 0, 0, 0);
 	/*
-	 * Into its cgroups first, itself: fast (cgroup_enter()), and before "go", so before the
-	 * workload. With --userns netrun did it: container root cannot write the host's cgroups.
+	 * Its cgroups' hierarchies, to enter them itself after "go" (cgroup_enter_at(): fast),
+	 * when netrun has made them and the host's /sys/fs/cgroup is out of sight. With --userns
+	 * netrun moves it: container root cannot write the host's cgroups.
 	 */
-	if (cg && cgroup_enter(cg, &e) < 0)
+	if (cg && cgroup_open(cg, cg_fds, &e) < 0)
 		setup_failed(err_fd, &e);
 	/* first: sysfs, mounted below, shows the network namespace of who mounts it */
 	if (o->pod && pod_join(o->pod_fds, &e) < 0)
@@ -155,18 +157,26 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 		(void)err_set(&e, errno, "sethostname %s: %s", o->hostname, strerror(errno));
 		setup_failed(err_fd, &e);
 	}
+	if (run_opts_network_none(o) && netdcall_lo_up(&e) < 0)
+		setup_failed(err_fd, &e);
 	if (rootfs_enter(o, &e) < 0)
 		setup_failed(err_fd, &e);
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SETUP);
 	(void)close(sync_fd);
+	/* before anything of the workload's: into its cgroups, which have their limits now */
+	if (cg) {
+		int r = cgroup_enter_at(cg, cg_fds, &e);
+
+		cgroup_close(cg_fds);
+		if (r < 0)
+			setup_failed(err_fd, &e);
+	}
 	/* in its cgroups now, so the cgroup namespace's root is the container's cgroup */
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		(void)err_set(&e, errno, "cgroup namespace: %s", strerror(errno));
 		setup_failed(err_fd, &e);
 	}
-	if (run_opts_network_none(o) && netdcall_lo_up(&e) < 0)
-		setup_failed(err_fd, &e);
 	if (caps_restrict(&e) < 0)
 		setup_failed(err_fd, &e);
 	workload = fork();

@@ -240,6 +240,7 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 	_cleanup_close_ int sync_fd = -1, err_fd = -1, ready_fd = -1;
 	struct http_client c = { 0 };
 	struct cgroup cg = { 0 };
+	struct cgroup_limits l;
 	struct run_opts o;
 	bool net, attached = false, in_cgroup = false;
 	int attach_fd = -1;
@@ -270,8 +271,8 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 		if (r != 0)
 			return r > 0 ? 0 : EXIT_NETRUN;
 	}
+	/* first: another run of the name sees this one alive (state_create()) */
 	state_pid_write(run_dir, o.name, "supervisor", getpid());
-	state_config(run_dir, &o);
 	r = http_init(&c, socket_path, &e);
 	if (r == 0 && net)
 		r = netdcall_check(&c, &e);
@@ -279,12 +280,15 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 		r = pod_join_open(run_dir, o.pod, o.pod_fds, &e);
 	if (r == 0 && o.userns && o.n_layers)
 		r = layers_userns_mount(run_dir, &o, &e);
+	l = (struct cgroup_limits){ o.memory, o.cpu_quota_us, o.pids_max };
 	if (r == 0) {
-		struct cgroup_limits l = { o.memory, o.cpu_quota_us, o.pids_max };
 		char parent[CGROUP_PATH_MAX / 2];
 
 		cgroup_parent(o.pod, parent, sizeof(parent));
-		r = cgroup_create(&cg, parent, o.name, &l, &e);
+		r = cgroup_plan(&cg, parent, o.name, &l, &e);
+		/* v2: the init is born in its cgroup (CLONE_INTO_CGROUP), which must exist */
+		if (r == 0 && cg.v2)
+			r = cgroup_make(&cg, &l, &e);
 	}
 	if (r < 0)
 		goto out;
@@ -294,15 +298,21 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 	if (r < 0)
 		goto out;
 	child_pid = pid;
-	state_pid_write(run_dir, o.name, "init", pid);
 	/*
-	 * netd attaches the container while it moves itself into its cgroups and builds its file
-	 * system; with --userns netrun moves it (container root cannot write the host's cgroup
-	 * files, nor its own maps) meanwhile. It goes on to its workload only after "go".
+	 * netd attaches the container, and netrun makes its v1 cgroups and writes its state, while
+	 * it builds its file system (on the other CPU); with --userns netrun moves it into its
+	 * cgroups (container root cannot write the host's cgroup files, nor its own maps)
+	 * meanwhile. It enters its cgroups, and then goes on to its workload, only after "go".
 	 */
 	if (net) {
 		attach_fd = netdcall_attach_send(&c, &o, pid, &e);
 		r = attach_fd < 0 ? attach_fd : 0;
+	}
+	if (r == 0 && !cg.v2)
+		r = cgroup_make(&cg, &l, &e);
+	if (r == 0) {
+		state_config(run_dir, &o);
+		state_pid_write(run_dir, o.name, "init", pid);
 	}
 	if (r == 0 && o.userns && !in_cgroup)
 		r = cgroup_attach(&cg, pid, &e);

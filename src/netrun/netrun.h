@@ -105,8 +105,12 @@ void run_opts_env(const struct run_opts *o, char **envp, char *host, size_t host
  * struct cgroup - a container's (or a pod's) cgroups
  * @v2:		one directory in the unified hierarchy, else one per v1 hierarchy
  * @n:		how many directories
+ * @made:	how many of them exist (cgroup_make() made them, or cgroup_find() found them):
+ *		what cgroup_remove() removes
  * @ctrl:	v1: the controller of each ("memory", "cpu", "cpuacct", "pids"); v2: ""
  * @paths:	the directories
+ * @base_len:	the length of each one's hierarchy root at the start of @paths (v1:
+ *		/sys/fs/cgroup/CTRL, v2: /sys/fs/cgroup)
  * @parent:	their parent below each hierarchy's root (cgroup_parent())
  */
 void netrun_hide_cmdline(void);
@@ -114,8 +118,10 @@ void netrun_hide_cmdline(void);
 struct cgroup {
 	bool v2;
 	int n;
+	int made;
 	char ctrl[CGROUP_MAX][16];
 	char paths[CGROUP_MAX][CGROUP_PATH_MAX];
+	size_t base_len[CGROUP_MAX];
 	char parent[CGROUP_PATH_MAX / 2];
 };
 /* limits: 0 for none */
@@ -133,8 +139,14 @@ struct cgroup_stats {
 	uint64_t pids_limit;
 };
 void cgroup_parent(const char *pod, char *buf, size_t size);
+int cgroup_plan(struct cgroup *cg, const char *parent, const char *name,
+		const struct cgroup_limits *l, struct netd_error *e);
+int cgroup_make(struct cgroup *cg, const struct cgroup_limits *l, struct netd_error *e);
 int cgroup_create(struct cgroup *cg, const char *parent, const char *name,
 		  const struct cgroup_limits *l, struct netd_error *e);
+int cgroup_open(const struct cgroup *cg, int *ret_fds, struct netd_error *e);
+void cgroup_close(int *fds);
+int cgroup_enter_at(const struct cgroup *cg, const int *fds, struct netd_error *e);
 int cgroup_attach(const struct cgroup *cg, pid_t pid, struct netd_error *e);
 int cgroup_enter(const struct cgroup *cg, struct netd_error *e);
 void cgroup_remove(struct cgroup *cg);

@@ -98,10 +98,12 @@ int spawn_userns_map(pid_t pid, struct netd_error *e)
 /**
  * spawn_container() - start the container's init (PID 1) in its new namespaces
  * @o:		options
- * @cg:		the container's cgroups; on v2 the init is born in it
+ * @cg:		the container's cgroups: on v2 made, and the init is born in it; on v1 planned
+ *		(cgroup_plan()), netrun makes them while the init builds its file system
  * @ret_pid:	the init's pid as netrun sees it
  * @ret_in_cgroup: whether it was born in its cgroup (v2); else it moves itself into its
- *		cgroups (cgroup_enter()), or with --userns netrun moves it (cgroup_attach())
+ *		cgroups after "go" (cgroup_open(), cgroup_enter_at()), or with --userns netrun
+ *		moves it (cgroup_attach())
  * @ret_sync_fd: write one byte to let the container go on, close to abort it (with --userns,
  *		one byte before that, once its maps are written and it is in its cgroups)
  * @ret_err_fd:	read after "go": EOF when the workload is about to run, else a setup error
