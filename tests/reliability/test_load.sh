@@ -250,6 +250,9 @@ run_clients() { # run_clients SECONDS TAG: the 8 clients at once, then their sum
     python3 "$T/load.py" summary "$1" "$T"/"$2".*.json
 }
 
+# netd lets go of a closed control connection's socket at its next once-a-second sweep
+# (api_conns.c): the baseline after that, so the setup's last request is not counted
+sleep 1.5
 measure "after setup"
 FDS0=$M_FDS
 PFDS0=$M_PFDS
@@ -266,7 +269,8 @@ measure "after ${SECONDS_LOAD} s of 8 clients"
 check "every request was answered: $SENT sent, $OK 2xx, $X4 expected 4xx, $FAILED failed" \
     test "$FAILED" = 0 -a "$SENT" -gt 0 -a "$((OK + X4))" = "$SENT"
 [ -s "$T/load.err" ] && head -n 10 "$T/load.err" | sed 's/^/    # /'
-check_eq "netd's open fds are back to where they were" "$FDS0" "$M_FDS"
+check "netd's open fds are back to where they were ($FDS0 before, $M_FDS after)" \
+    test "$M_FDS" -le "$FDS0"
 check_eq "the proxy's open fds are back to where they were" "$PFDS0" "$M_PFDS"
 check "netd's RSS grew less than 20% under load ($RSS1 -> $M_RSS kB)" \
     test "$M_RSS" -le $((RSS1 * 120 / 100))
