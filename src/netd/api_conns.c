@@ -42,11 +42,17 @@ static time_t now_s(void)
 	return ts.tv_sec;
 }
 
+static void sweep(evutil_socket_t fd, short what, void *arg);
+
 static struct bufferevent *new_conn(struct event_base *base, void *arg)
 {
-	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	struct bufferevent *bev;
 	time_t now = now_s();
 
+	/* the sockets of connections evhttp freed go now, not at the next tick: under a burst of
+	 * short requests they would otherwise pile up for a second */
+	sweep(-1, 0, arg);
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!bev)
 		return NULL; /* evhttp makes its own: that connection just has no deadline */
 	if (conns.n == conns.cap) {
