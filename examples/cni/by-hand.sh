@@ -22,6 +22,8 @@ fi
 
 set -e
 mount --make-rprivate /
+# the tuning plugin keeps its state in /run/cni: a private /run keeps it in the sandbox
+mount -t tmpfs -o mode=0755 sandbox-run /run
 dir=$(mktemp -d /tmp/netd-cni.XXXXXX)
 mount -t tmpfs tmpfs "$dir"
 ip link set lo up

@@ -42,6 +42,9 @@ sandbox_enter() {
         hard_error "unshare failed"
     fi
     mount --make-rprivate / || hard_error "cannot make mounts private"
+    # a private /run: what a test's tools leave there (ip netns add's /run/netns/NAME, the
+    # reference tuning plugin's /run/cni, runc's and crun's default roots) goes with the sandbox
+    mount -t tmpfs -o mode=0755 sandbox-run /run || hard_error "cannot mount a private /run"
     T=$(mktemp -d /tmp/netd-test.XXXXXX) || hard_error "mktemp"
     mount -t tmpfs -o mode=0755 tmpfs "$T" || hard_error "cannot mount tmpfs on $T"
     mkdir -p "$T/run" "$T/state" "$T/ns"
