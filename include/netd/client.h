@@ -5,10 +5,9 @@
 
 #include <jansson.h>
 
+#include <netd/codec.h>
 #include <netd/error.h>
 
-#define NETD_SOCKET_DEFAULT "/run/netd/netd.sock"
-#define NETD_SOCKET_ENV "NETD_SOCKET"
 
 struct client {
 	char socket_path[108];

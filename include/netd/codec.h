@@ -29,6 +29,12 @@ int publish_request_decode(const char *body, size_t len, struct publish_request 
 			   struct netd_error *e);
 int portspec_decode(const char *what, const char *s, struct portspec *ret, struct netd_error *e);
 json_t *error_to_json(const struct netd_error *e);
+int error_from_json(const json_t *j, int status, struct netd_error *e);
+
+/* where clients find netd: --socket, else $NETD_SOCKET, else the default */
+#define NETD_SOCKET_DEFAULT "/run/netd/netd.sock"
+#define NETD_SOCKET_ENV "NETD_SOCKET"
+int api_socket_path(const char *given, char *buf, size_t len, struct netd_error *e);
 int json_parse_object(const char *body, size_t len, json_t **ret, struct netd_error *e);
 
 #endif /* NETD_CODEC_H */

@@ -52,16 +52,9 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
  */
 int client_init(struct client *c, const char *socket_path, struct netd_error *e)
 {
-	const char *p = socket_path;
-
 	memset(c, 0, sizeof(*c));
-	if (!p || !*p)
-		p = getenv(NETD_SOCKET_ENV);
-	if (!p || !*p)
-		p = NETD_SOCKET_DEFAULT;
-	if (strlen(p) >= sizeof(c->socket_path))
-		return err_set(e, ENAMETOOLONG, "socket path '%s' is too long", p);
-	STRLCPY(c->socket_path, p);
+	if (api_socket_path(socket_path, c->socket_path, sizeof(c->socket_path), e) < 0)
+		return -ENAMETOOLONG;
 	if (curl_global_init(CURL_GLOBAL_NOTHING) != CURLE_OK)
 		return err_set(e, ENOMEM, "initialise libcurl");
 	c->curl = curl_easy_init();
@@ -156,16 +149,9 @@ int client_request(struct client *c, const char *method, const char *path, json_
 	}
 	free(resp.data);
 	if (status >= 400) {
-		const char *msg = NULL, *name = NULL;
-
-		if (j)
-			(void)json_unpack(j, "{s?s, s?s}", "message", &msg, "errno", &name);
-		r = err_set(e, name ? errno_from_name(name) : EIO, "%s",
-			    msg ? msg : "netd returned an error");
-		if (status == 403 && e)
-			e->code = EACCES;
+		r = error_from_json(j, (int)status, e);
 		json_decref(j);
-		return e ? -e->code : r;
+		return r;
 	}
 	if (ret)
 		*ret = j;
@@ -250,13 +236,9 @@ int client_stream(struct client *c, const char *path, client_line_fn fn, void *u
 		r = err_set(e, ECONNREFUSED, "cannot reach netd at '%s': is it running?",
 			    c->socket_path);
 	else if (status >= 400) {
-		const char *msg = NULL, *name = NULL;
 		json_t *j = s->err.data ? json_loads(s->err.data, 0, NULL) : NULL;
 
-		if (j)
-			(void)json_unpack(j, "{s?s, s?s}", "message", &msg, "errno", &name);
-		r = err_set(e, name ? errno_from_name(name) : EIO, "%s",
-			    msg ? msg : "netd returned an error");
+		r = error_from_json(j, (int)status, e);
 		json_decref(j);
 	} else if (cc != CURLE_OK && !s->stopped)
 		r = err_set(e, EPROTO, "stream from netd at '%s': %s", c->socket_path,

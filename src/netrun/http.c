@@ -35,16 +35,9 @@
  */
 int http_init(struct http_client *c, const char *socket_path, struct netd_error *e)
 {
-	const char *p = socket_path;
-
 	memset(c, 0, sizeof(*c));
-	if (!p || !*p)
-		p = getenv(NETD_SOCKET_ENV);
-	if (!p || !*p)
-		p = NETD_SOCKET_DEFAULT;
-	if (strlen(p) >= sizeof(c->socket_path))
-		return err_set(e, ENAMETOOLONG, "socket path '%s' is too long", p);
-	STRLCPY(c->socket_path, p);
+	if (api_socket_path(socket_path, c->socket_path, sizeof(c->socket_path), e) < 0)
+		return -ENAMETOOLONG;
 	c->timeout_ms = HTTP_TIMEOUT_MS;
 	return 0;
 }
@@ -218,15 +211,7 @@ int http_recv(struct http_client *c, int fd, json_t **ret, struct netd_error *e)
 			return err_set(e, EPROTO, "netd sent invalid JSON: %s", jerr.text);
 	}
 	if (status >= 400) {
-		const char *msg = NULL, *name = NULL;
-
-		if (j)
-			(void)json_unpack(j, "{s?s, s?s}", "message", &msg, "errno", &name);
-		r = err_set(e,
-			    status == 403 ? EACCES :
-			    name	  ? errno_from_name(name) :
-					    EIO,
-			    "%s", msg ? msg : "netd returned an error");
+		r = error_from_json(j, status, e);
 		json_decref(j);
 		return r;
 	}

@@ -10,8 +10,8 @@
 
 #include <jansson.h>
 
-/* only NETD_SOCKET_DEFAULT and NETD_SOCKET_ENV: netrun has its own client (http.c) */
-#include <netd/client.h>
+/* the API's conventions (socket path, error answers): netrun has its own client (http.c) */
+#include <netd/codec.h>
 #include <netd/error.h>
 
 #define NETRUN_MAX_ENV 64

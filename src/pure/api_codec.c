@@ -2,6 +2,7 @@
 /* api_codec.c - decode and validate API request bodies; encode errors */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -362,4 +363,47 @@ json_t *error_to_json(const struct netd_error *e)
 {
 	return json_pack("{s:s, s:s}", "message", e->msg[0] ? e->msg : "internal error", "errno",
 			 errno_name(e->code));
+}
+
+/**
+ * error_from_json() - the clients' side of error_to_json(): netd's message and errno from an
+ * error answer
+ * @j:		the answer's body, or NULL when it had none (or no JSON)
+ * @status:	its HTTP status (403: the socket refused the caller, EACCES whatever it says)
+ * @e:		error context to fill
+ *
+ * Return: the negative errno
+ */
+int error_from_json(const json_t *j, int status, struct netd_error *e)
+{
+	const char *msg = NULL, *name = NULL;
+
+	if (j)
+		(void)json_unpack((json_t *)j, "{s?s, s?s}", "message", &msg, "errno", &name);
+	return err_set(e, status == 403 ? EACCES : name ? errno_from_name(name) : EIO, "%s",
+		       msg ? msg : "netd returned an error");
+}
+
+/**
+ * api_socket_path() - the control socket a client talks to: @given, else $NETD_SOCKET, else
+ * NETD_SOCKET_DEFAULT
+ * @given:	--socket, or NULL
+ * @buf:	the path
+ * @len:	size of @buf
+ * @e:		error context
+ *
+ * Return: 0 or -ENAMETOOLONG
+ */
+int api_socket_path(const char *given, char *buf, size_t len, struct netd_error *e)
+{
+	const char *p = given;
+
+	if (!p || !*p)
+		p = getenv(NETD_SOCKET_ENV);
+	if (!p || !*p)
+		p = NETD_SOCKET_DEFAULT;
+	if (strlen(p) >= len)
+		return err_set(e, ENAMETOOLONG, "socket path '%s' is too long", p);
+	memcpy(buf, p, strlen(p) + 1);
+	return 0;
 }

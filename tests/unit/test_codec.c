@@ -1410,6 +1410,35 @@ static void test_codec_json_parse_object(void **state)
 }
 
 /* ports the runtime holds itself (podman): "hold_host_port(s)": false */
+/* the clients' reading of an error answer, and where they find the socket */
+static void test_codec_error_from_json(void **state)
+{
+	struct netd_error e = NETD_ERROR_INIT, in = NETD_ERROR_INIT;
+	char path[16];
+	json_t *j;
+
+	err_set(&in, EADDRINUSE, "port 8080 is published already");
+	j = error_to_json(&in);
+	assert_non_null(j);
+	assert_int_equal(error_from_json(j, 409, &e), -EADDRINUSE);
+	assert_string_equal(e.msg, "port 8080 is published already");
+	/* 403 is the socket refusing the caller, whatever the body says */
+	assert_int_equal(error_from_json(j, 403, &e), -EACCES);
+	json_decref(j);
+	assert_int_equal(error_from_json(NULL, 500, &e), -EIO);
+	assert_string_equal(e.msg, "netd returned an error");
+
+	assert_int_equal(setenv(NETD_SOCKET_ENV, "/env.sock", 1), 0);
+	assert_int_equal(api_socket_path("/given.sock", path, sizeof(path), &e), 0);
+	assert_string_equal(path, "/given.sock");
+	assert_int_equal(api_socket_path("", path, sizeof(path), &e), 0);
+	assert_string_equal(path, "/env.sock");
+	assert_int_equal(unsetenv(NETD_SOCKET_ENV), 0);
+	assert_int_equal(api_socket_path(NULL, path, sizeof(path), &e), -ENAMETOOLONG);
+	assert_int_equal(api_socket_path("/a-path-too-long.sock", path, sizeof(path), &e),
+			 -ENAMETOOLONG);
+}
+
 /* "default_route": false on attach, persisted with the endpoint only when set */
 static void test_codec_no_default_route(void **state)
 {
@@ -1523,6 +1552,7 @@ int main(void)
 		cmocka_unit_test(test_codec_network_from_json_refuses),
 		cmocka_unit_test(test_codec_endpoint_from_json_refuses),
 		cmocka_unit_test(test_codec_no_default_route),
+		cmocka_unit_test(test_codec_error_from_json),
 		cmocka_unit_test(test_codec_mapping_round_trip),
 		cmocka_unit_test(test_codec_mapping_from_json),
 		cmocka_unit_test(test_codec_network_request_valid),
