@@ -11,6 +11,8 @@ int file_write_atomic(int dir_fd, const char *name, const char *data, size_t len
 		      struct netd_error *e);
 int file_read_bounded(int dir_fd, const char *name, size_t max, char **ret, size_t *ret_len,
 		      struct netd_error *e);
+int fd_read_bounded(int fd, const char *name, size_t max, char **ret, size_t *ret_len,
+		    struct netd_error *e);
 int file_remove(int dir_fd, const char *name, struct netd_error *e);
 int dir_open_or_create(const char *path, int mode, struct netd_error *e);
 int dir_mkdir_p(const char *path, int mode, struct netd_error *e);

@@ -97,13 +97,31 @@ int file_read_bounded(int dir_fd, const char *name, size_t max, char **ret, size
 		      struct netd_error *e)
 {
 	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
 
 	fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return err_set(e, errno, "open '%s': %s", name, strerror(errno));
+	return fd_read_bounded(fd, name, max, ret, ret_len, e);
+}
+
+/**
+ * fd_read_bounded() - file_read_bounded() of a file opened already (netd.conf may be a link)
+ * @fd:		the open file, left open
+ * @name:	its name, for messages
+ * @max:	size limit
+ * @ret:	NUL-terminated content, to free()
+ * @ret_len:	its length, or NULL
+ * @e:		error context
+ *
+ * Return: 0, -EINVAL (not a regular file), -EFBIG, or negative errno
+ */
+int fd_read_bounded(int fd, const char *name, size_t max, char **ret, size_t *ret_len,
+		    struct netd_error *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t got = 0;
+
 	if (fstat(fd, &st) < 0)
 		return err_set(e, errno, "stat '%s': %s", name, strerror(errno));
 	if (!S_ISREG(st.st_mode))

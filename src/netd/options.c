@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <netd/conffile.h>
+#include <netd/fileio.h>
 #include <netd/parse.h>
 
 #include "daemon.h"
@@ -290,7 +290,6 @@ static int load_config(const char *path, bool must_exist, struct config *cfg,
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int fd = -1;
 	size_t got = 0;
-	struct stat st;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
@@ -298,27 +297,8 @@ static int load_config(const char *path, bool must_exist, struct config *cfg,
 			return 0;
 		return err_set(e, errno, "%s: %s", path, strerror(errno));
 	}
-	if (fstat(fd, &st) < 0)
-		return err_set(e, errno, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return err_set(e, EINVAL, "%s: not a regular file", path);
-	if (st.st_size > CONF_MAX_BYTES)
-		return err_set(e, EFBIG, "%s: larger than %d bytes", path, CONF_MAX_BYTES);
-	text = malloc((size_t)st.st_size + 1);
-	if (!text)
-		return err_set(e, ENOMEM, "%s", path);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return err_set(e, errno, "%s: %s", path, strerror(errno));
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	text[got] = '\0';
+	if (fd_read_bounded(fd, path, CONF_MAX_BYTES, &text, &got, e) < 0)
+		return -e->code;
 	if (strlen(text) != got)
 		return err_set(e, EINVAL, "%s: holds a NUL byte", path);
 	return conffile_parse(text, path, apply_conf, &ctx, e);
