@@ -11,41 +11,9 @@
 # the machine's own network is never touched.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-
-if [ "${NETD_EXAMPLE_SANDBOX:-}" != 1 ]; then
-    [ "$(id -u)" = 0 ] || { echo "oci/run: run as root (namespaces, cgroups)" >&2; exit 1; }
-    if [ -n "${NETD_BUILDDIR:-}" ]; then
-        build=$(cd "$NETD_BUILDDIR" && pwd)
-    elif [ -x "$top/netd-hook" ] && [ -x "$top/netd" ]; then
-        build=$top
-    else
-        bash "$top/tests/deps.sh"
-        build=$top/build-demo
-        echo "== building netd into $build"
-        if [ ! -f "$build/Makefile" ]; then
-            (cd "$top" && ./autogen.sh >/dev/null 2>&1)
-            mkdir -p "$build" && (cd "$build" && "$top/configure" CFLAGS="-O2 -g" >/dev/null)
-        fi
-        make -C "$build" -j"$(nproc)" netd netctl netd-proxy netd-hook >/dev/null
-    fi
-    for b in netd netctl netd-proxy netd-hook; do
-        [ -x "$build/$b" ] || { echo "oci/run: no $b in $build" >&2; exit 1; }
-    done
-    for t in runc jq busybox curl; do
-        command -v "$t" >/dev/null || { echo "oci/run: needs $t" >&2; exit 1; }
-    done
-    file -L "$(command -v busybox)" 2>/dev/null | grep -q "statically linked" ||
-        { echo "oci/run: busybox is not static (apt-get install busybox-static)" >&2; exit 1; }
-    NETD_EXAMPLE_SANDBOX=1 NETD_BUILDDIR=$build exec unshare --net --mount --fork -- bash "$0" "$@"
-fi
-
-build=$NETD_BUILDDIR
-mount --make-rprivate /
-dir=$(mktemp -d /tmp/netd-example.XXXXXX)
-mount -t tmpfs tmpfs "$dir"
-ip link set lo up
-sock=$dir/run/netd.sock
+# shellcheck source=examples/sandbox.sh
+. "$here/../sandbox.sh"
+example_sandbox oci/run "netd netctl netd-proxy netd-hook" "runc jq busybox curl" "$@"
 netctl() { "$build/netctl" --socket "$sock" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
 rt() { # rt RUNTIME ARGS...: the runtime, its state in this example's directory

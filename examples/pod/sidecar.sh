@@ -10,40 +10,10 @@
 # private network and mount namespace made for the example; the machine's own network is
 # never touched.
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
-
-if [ "${NETD_EXAMPLE_SANDBOX:-}" != 1 ]; then
-    [ "$(id -u)" = 0 ] || { echo "sidecar: run as root (namespaces, cgroups)" >&2; exit 1; }
-    if [ -n "${NETD_BUILDDIR:-}" ]; then
-        build=$(cd "$NETD_BUILDDIR" && pwd)
-    elif [ -x "$top/netrun" ] && [ -x "$top/netd" ]; then
-        build=$top
-    else
-        bash "$top/tests/deps.sh"
-        build=$top/build-demo
-        echo "== building netd into $build"
-        if [ ! -f "$build/Makefile" ]; then
-            (cd "$top" && ./autogen.sh >/dev/null 2>&1)
-            mkdir -p "$build" && (cd "$build" && "$top/configure" CFLAGS="-O2 -g" >/dev/null)
-        fi
-        make -C "$build" -j"$(nproc)" netd netctl netd-proxy netrun >/dev/null
-    fi
-    for b in netd netctl netd-proxy netrun; do
-        [ -x "$build/$b" ] || { echo "sidecar: no $b in $build" >&2; exit 1; }
-    done
-    bb=$(command -v busybox) || { echo "sidecar: needs busybox-static" >&2; exit 1; }
-    file -L "$bb" 2>/dev/null | grep -q "statically linked" ||
-        { echo "sidecar: $bb is not static (apt-get install busybox-static)" >&2; exit 1; }
-    NETD_EXAMPLE_SANDBOX=1 NETD_BUILDDIR=$build exec unshare --net --mount --fork -- bash "$0" "$@"
-fi
-
-build=$NETD_BUILDDIR
+# shellcheck source=examples/sandbox.sh
+. "$(dirname "$0")/../sandbox.sh"
+example_sandbox sidecar "netd netctl netd-proxy netrun" "busybox" "$@"
 busybox=$(command -v busybox)
-mount --make-rprivate /
-dir=$(mktemp -d /tmp/netd-example.XXXXXX)
-mount -t tmpfs tmpfs "$dir"
-ip link set lo up
-sock=$dir/run/netd.sock
 netctl() { "$build/netctl" --socket "$sock" "$@"; }
 netrun() { "$build/netrun" --socket "$sock" --run-dir "$dir/netrun" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
