@@ -94,6 +94,13 @@ void events_emit(struct daemon *d, const char *type, const char *action, json_t 
 	size_t i;
 
 	events_total++;
+	for (i = 0; i < EVENTS_MAX_SUBSCRIBERS && !subscribers[i]; i++)
+		;
+	/* nobody listens: attach and publish pay no timestamp and no encoding */
+	if (i == EVENTS_MAX_SUBSCRIBERS) {
+		json_decref(attrs);
+		return;
+	}
 	if (!attrs)
 		attrs = json_object();
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
