@@ -115,6 +115,7 @@ void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const cha
 {
 	struct netd_error e = NETD_ERROR_INIT;
 	_cleanup_free_ char *body = NULL;
+	struct mapping *published[ATTACH_MAX_PORTS];
 	struct attach_request q;
 	struct endpoint_spec *ep;
 	size_t len, i;
@@ -126,12 +127,11 @@ void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const cha
 	}
 	/* ports given with the attach: all of them, or no attach at all */
 	for (i = 0; i < q.n_ports; i++) {
-		struct mapping *mp;
 		struct publish_request p = { .spec = q.ports[i], .unheld = q.ports_unheld };
 
 		STRLCPY(p.container, ep->container);
 		STRLCPY(p.network, ep->network);
-		if (ops_port_publish(d, &p, &mp, &e) < 0) {
+		if (ops_port_publish(d, &p, &published[i], &e) < 0) {
 			struct netd_error de = NETD_ERROR_INIT;
 
 			if (ops_endpoint_detach(d, q.container, q.network, NULL, &de) < 0)
@@ -144,13 +144,8 @@ void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const cha
 		 ep->ifname, ep->host_ifname);
 	events_emit(d, "endpoint", "attach", endpoint_api_json(d, ep));
 	/* the ports after the attach, as a client publishing them one by one would see it */
-	for (i = 0; i < d->state.n_mappings; i++) {
-		const struct mapping *m = d->state.mappings[i];
-
-		if (strcmp(m->m.container, ep->container) == 0 &&
-		    strcmp(m->m.network, ep->network) == 0)
-			api_port_published(d, m);
-	}
+	for (i = 0; i < q.n_ports; i++)
+		api_port_published(d, published[i]);
 	api_reply_json(req, 201, endpoint_api_json(d, ep));
 }
 
