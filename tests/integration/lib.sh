@@ -49,7 +49,19 @@ sandbox_enter() {
     mount -t tmpfs -o mode=0755 tmpfs "$T" || hard_error "cannot mount tmpfs on $T"
     mkdir -p "$T/run" "$T/state" "$T/ns"
     ip link set lo up || hard_error "cannot bring lo up"
+    # netrun keeps its parent cgroups (as Docker keeps /docker): the ones a test makes go again
+    NETRUN_CG_BEFORE=$(ls -d /sys/fs/cgroup/*/netrun /sys/fs/cgroup/netrun 2>/dev/null)
     trap sandbox_cleanup EXIT
+}
+
+# the empty netrun/.pods and netrun cgroups this test made (rmdir leaves any in use)
+netrun_parents_remove() {
+    local d
+    for d in /sys/fs/cgroup/*/netrun /sys/fs/cgroup/netrun; do
+        [ -d "$d" ] && ! grep -qxF "$d" <<<"${NETRUN_CG_BEFORE:-}" || continue
+        rmdir "$d/.pods" "$d" 2>/dev/null
+    done
+    return 0
 }
 
 sandbox_cleanup() {
@@ -66,6 +78,7 @@ sandbox_cleanup() {
         echo "---- netd log (last 40 lines) ----"
         tail -n 40 "$T/netd.log"
     fi
+    netrun_parents_remove
     umount -l "$T" 2>/dev/null
     rmdir "$T" 2>/dev/null
     exit "$rc"

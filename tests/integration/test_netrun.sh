@@ -743,11 +743,13 @@ if [ "$CG_V2" = 0 ] && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = c
     check_eq "exec joins its v2 cgroup (its cgroup namespace's root)" "0::/" "$(v2nr exec nrt-v2 -- grep '^0::' /proc/self/cgroup 2>&1)"
     v2nr stop nrt-v2 --time 1 >/dev/null
     v2nr rm nrt-v2
-    check "stop removes its v2 cgroup and netrun's" test ! -e /sys/fs/cgroup/unified/netrun
+    check "stop removes its v2 cgroup" test ! -e /sys/fs/cgroup/unified/netrun/nrt-v2
+    check "and keeps netrun's (as Docker keeps /docker)" test -d /sys/fs/cgroup/unified/netrun
     out=$(v2nr run --rootfs "$ROOTFS" --name nrt-v2b --network none --pids-limit 10 -- true 2>&1)
     check_eq "a limit v2 cannot set (no pids controller here): 125" 125 "$?"
     check_match "saying why" "pids.max" "$out"
-    check "and nothing left" test ! -e /sys/fs/cgroup/unified/netrun
+    check "and nothing left" test ! -e /sys/fs/cgroup/unified/netrun/nrt-v2b
+    rmdir /sys/fs/cgroup/unified/netrun 2>/dev/null
 fi
 
 # ---- netrun SIGKILLed: the container goes with it, the next run of its name cleans up -----------
