@@ -151,7 +151,7 @@ void layers_remove(const char *run_dir, const char *name, bool keep_upper)
 }
 
 /* a user namespace with --userns's maps, held by a child that waits for EOF on a pipe */
-static int userns_open(int *ret_fd, struct netd_error *e)
+static int userns_open(const struct run_opts *o, int *ret_fd, struct netd_error *e)
 {
 	char path[64], c;
 	int p[2], r, fd;
@@ -171,7 +171,7 @@ static int userns_open(int *ret_fd, struct netd_error *e)
 		(void)close(p[1]);
 		return err_set(e, r, "--userns --layer: a user namespace: %s", strerror(r));
 	}
-	r = spawn_userns_map((pid_t)pid, e);
+	r = spawn_userns_map((pid_t)pid, o, e);
 	(void)snprintf(path, sizeof(path), "/proc/%ld/ns/user", pid);
 	fd = r < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 	if (r == 0 && fd < 0)
@@ -244,7 +244,7 @@ int layers_userns_mount(const char *run_dir, struct run_opts *o, struct netd_err
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return err_set(e, errno, "--userns --layer: make mounts private: %s",
 			       strerror(errno));
-	r = userns_open(&userns_fd, e);
+	r = userns_open(o, &userns_fd, e);
 	if (r < 0)
 		return r;
 	len = (size_t)snprintf(data, size, "lowerdir=");
@@ -261,11 +261,11 @@ int layers_userns_mount(const char *run_dir, struct run_opts *o, struct netd_err
 					work);
 	if (len >= size)
 		return err_set(e, E2BIG, "--layer: the layers' paths are too long together");
-	if (chown(upper, NETRUN_USERNS_BASE, NETRUN_USERNS_BASE) < 0 ||
-	    chown(work, NETRUN_USERNS_BASE, NETRUN_USERNS_BASE) < 0)
+	if (chown(upper, o->userns_base, o->userns_base) < 0 ||
+	    chown(work, o->userns_base, o->userns_base) < 0)
 		return err_set(e, errno, "--userns --layer: chown %s: %s", upper, strerror(errno));
 	/*
-	 * Container root, 100000 on the host, must get to RUN_DIR/NAME/rootfs to bind it: search
+	 * Container root, 100000 on the host by default, must get to RUN_DIR/NAME/rootfs to bind it: search
 	 * (not read) permission on the two directories; their files stay 0600, root's
 	 */
 	(void)snprintf(path, sizeof(path), "%s/%s", run_dir, o->name);

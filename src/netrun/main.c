@@ -58,7 +58,8 @@ static void usage(FILE *f)
 		"  --pids-limit N      at most N processes\n"
 		"  --read-only         the root file system is read-only\n"
 		"  --pod NAME          join the pod's net, ipc and uts namespaces\n"
-		"  --userns            a user namespace: root inside is uid 100000 outside\n"
+		"  --userns[=BASE:SIZE] a user namespace: root inside is uid BASE outside\n"
+		"                      (default 100000:65536)\n"
 		"  --user, -u UID[:GID] run the command as this user (numeric; GID default 0)\n"
 		"The socket comes from --socket, $%s, or %s.\n"
 		"State: --run-dir, $" NETRUN_RUN_DIR_ENV ", or " NETRUN_RUN_DIR_DEFAULT ".\n"
@@ -317,7 +318,7 @@ static int cmd_run(const char *socket_path, const char *run_dir, int argc, char 
 	if (r == 0 && o.userns && !in_cgroup)
 		r = cgroup_attach(&cg, pid, &e);
 	if (r == 0 && o.userns) {
-		r = spawn_userns_map(pid, &e);
+		r = spawn_userns_map(pid, &o, &e);
 		if (r == 0 && write(sync_fd, "m", 1) != 1)
 			r = err_set(&e, errno, "start the container: %s", strerror(errno));
 	}

@@ -20,7 +20,7 @@
 #define NETRUN_MAX_LAYERS 16
 /* what a pod's containers share: net, ipc, uts */
 #define NETRUN_POD_NS 3
-/* --userns: container root is this host uid (and gid), for this many ids */
+/* --userns: container root is this host uid (and gid), for this many ids, unless given */
 #define NETRUN_USERNS_BASE 100000
 #define NETRUN_USERNS_SIZE 65536
 /* overlayfs reads its options from one page */
@@ -54,7 +54,9 @@
  * @overlay_data: with --layer: the overlay's mount options
  * @pod:	--pod: the pod whose net, ipc and uts namespaces the container joins, or NULL
  * @pod_fds:	with --pod: those namespaces, opened by netrun (pod_join_open())
- * @userns:	--userns: a user namespace mapping container root to NETRUN_USERNS_BASE
+ * @userns:	--userns: a user namespace mapping container ids 0.. to host ids userns_base..
+ * @userns_base: the host id of container root (NETRUN_USERNS_BASE, or --userns=BASE:SIZE)
+ * @userns_size: how many ids are mapped (NETRUN_USERNS_SIZE, or --userns=BASE:SIZE)
  */
 struct run_opts {
 	char name[NETRUN_NAME_MAX];
@@ -83,11 +85,14 @@ struct run_opts {
 	const char *pod;
 	int pod_fds[NETRUN_POD_NS];
 	bool userns;
+	uint32_t userns_base;
+	uint32_t userns_size;
 };
 
 /* size.c (pure) */
 int size_parse(const char *s, uint64_t *ret);
 int cpus_parse(const char *s, uint64_t period_us, uint64_t *ret_quota_us);
+int userns_parse(const char *s, uint32_t *ret_base, uint32_t *ret_size);
 
 /* options.c */
 int user_parse(const char *s, uid_t *ret_uid, gid_t *ret_gid);
@@ -182,7 +187,7 @@ _Noreturn void init_main(const struct run_opts *o, const struct cgroup *cg, int 
 /* spawn.c */
 int spawn_container(const struct run_opts *o, const struct cgroup *cg, pid_t *ret_pid,
 		    bool *ret_in_cgroup, int *ret_sync_fd, int *ret_err_fd, struct netd_error *e);
-int spawn_userns_map(pid_t pid, struct netd_error *e);
+int spawn_userns_map(pid_t pid, const struct run_opts *o, struct netd_error *e);
 
 /* http_parse.c (pure) */
 /* netd's answers to netrun are small; a bound keeps a confused peer from filling memory */

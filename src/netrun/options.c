@@ -174,6 +174,19 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error 
 		}
 		if (strcmp(argv[i], "--userns") == 0) {
 			o->userns = true;
+			o->userns_base = NETRUN_USERNS_BASE;
+			o->userns_size = NETRUN_USERNS_SIZE;
+			continue;
+		}
+		if (strncmp(argv[i], "--userns=", 9) == 0) {
+			r = userns_parse(argv[i] + 9, &o->userns_base, &o->userns_size);
+			if (r < 0)
+				return err_set(e, EINVAL,
+					       "--userns='%s': BASE:SIZE, the host ids of container "
+					       "ids 0 to SIZE-1: BASE 1 or more (0 would be the "
+					       "host's root), SIZE 1 or more, up to %u",
+					       argv[i] + 9, NETRUN_ID_MAX);
+			o->userns = true;
 			continue;
 		}
 		if (strcmp(argv[i], "--keep") == 0) {
@@ -217,8 +230,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error 
 	 */
 	if (o->userns && (o->pod || run_opts_network_host(o)))
 		return err_set(e, EINVAL, "--userns: not with --pod or --network host");
-	if (o->userns && o->user && (o->uid >= NETRUN_USERNS_SIZE || o->gid >= NETRUN_USERNS_SIZE))
-		return err_set(e, EINVAL, "--user with --userns: ids below %d", NETRUN_USERNS_SIZE);
+	if (o->userns && o->user && (o->uid >= o->userns_size || o->gid >= o->userns_size))
+		return err_set(e, EINVAL, "--user with --userns: ids below %u (the mapped range)",
+			       o->userns_size);
 	if (!o->name[0])
 		(void)snprintf(o->name, sizeof(o->name), "netrun-%d", (int)getpid());
 	if (!o->hostname)

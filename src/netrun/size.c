@@ -153,3 +153,35 @@ int user_parse(const char *s, uid_t *ret_uid, gid_t *ret_gid)
 	*ret_gid = (gid_t)gid;
 	return 0;
 }
+
+/**
+ * userns_parse() - parse --userns=BASE:SIZE, the host ids container ids 0..SIZE-1 map to
+ * @s:		"100000:65536"
+ * @ret_base:	the host id of container root, written on success only
+ * @ret_size:	how many ids are mapped, written on success only
+ *
+ * Return: 0, -EINVAL (junk, an empty part, no ':') or -ERANGE (BASE 0: container root would
+ * be host root; SIZE 0; the range past NETRUN_ID_MAX)
+ */
+int userns_parse(const char *s, uint32_t *ret_base, uint32_t *ret_size)
+{
+	const char *colon;
+	uint64_t base, size;
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	colon = strchr(s, ':');
+	if (!colon)
+		return -EINVAL;
+	r = id_parse(s, (size_t)(colon - s), &base);
+	if (r == 0)
+		r = id_parse(colon + 1, strlen(colon + 1), &size);
+	if (r < 0)
+		return r;
+	if (base == 0 || size == 0 || base + size - 1 > NETRUN_ID_MAX)
+		return -ERANGE;
+	*ret_base = (uint32_t)base;
+	*ret_size = (uint32_t)size;
+	return 0;
+}

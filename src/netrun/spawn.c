@@ -64,14 +64,14 @@ static long clone_ns(unsigned long flags, int cgroup_fd)
 	return pid < 0 ? -errno : pid;
 }
 
-static int map_write(pid_t pid, const char *file, struct netd_error *e)
+static int map_write(pid_t pid, const char *file, const struct run_opts *o, struct netd_error *e)
 {
 	char path[64], map[64];
 	_cleanup_close_ int fd = -1;
 	int n;
 
 	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	n = snprintf(map, sizeof(map), "0 %d %d\n", NETRUN_USERNS_BASE, NETRUN_USERNS_SIZE);
+	n = snprintf(map, sizeof(map), "0 %u %u\n", o->userns_base, o->userns_size);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, map, (size_t)n) != n)
 		return err_set(e, errno, "--userns: write %s: %s", path, strerror(errno));
@@ -79,20 +79,22 @@ static int map_write(pid_t pid, const char *file, struct netd_error *e)
 }
 
 /**
- * spawn_userns_map() - map the container's user namespace: 0-65535 inside are
- *			100000-165535 outside, users and groups
+ * spawn_userns_map() - map the container's user namespace: 0 to SIZE-1 inside are BASE to
+ *			BASE+SIZE-1 outside (100000:65536 unless --userns=BASE:SIZE), users
+ *			and groups
  * @pid:	the container's init, waiting for its "map" byte
+ * @o:		options (userns_base, userns_size)
  * @e:		error context
  *
  * Written by netrun, privileged outside, so the container needs no setgroups "deny".
  *
  * Return: 0 or negative errno
  */
-int spawn_userns_map(pid_t pid, struct netd_error *e)
+int spawn_userns_map(pid_t pid, const struct run_opts *o, struct netd_error *e)
 {
-	int r = map_write(pid, "uid_map", e);
+	int r = map_write(pid, "uid_map", o, e);
 
-	return r < 0 ? r : map_write(pid, "gid_map", e);
+	return r < 0 ? r : map_write(pid, "gid_map", o, e);
 }
 
 /**

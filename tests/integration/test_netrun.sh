@@ -688,6 +688,20 @@ for bad in "--pod nrt-pod" "--network host"; do
     out=$("$NETRUN" --run-dir "$T/netrun" run --name nrt-unsbad --userns $bad -- true 2>&1)
     check_eq "--userns with $bad: 125" 125 "$?"
 done
+out=$(nr --name nrt-uns6 --userns=200000:1000 --user 999:998 -- sh -c 'echo $(id -u) $(id -g); cat /proc/self/uid_map /proc/self/gid_map' | tr -s ' \n' ' ')
+check_eq "--userns=200000:1000: ids 0-999 mapped to 200000-200999 (--user 999:998 inside)" \
+    "999 998 0 200000 1000 0 200000 1000 " "$out"
+bg_start "$T/uns7.out" --name nrt-uns7 --userns=300000:65536 --network none -- sleep 30
+check_eq "seen from the host, its root is uid and gid 300000" "300000 300000" \
+    "$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u, g}' "/proc/$(pgrep_p "${BG_INIT:-1}" | head -n 1)/status" 2>&1)"
+bg_stop TERM
+for bad in "=0:65536" "=100000" "=100000:0" "=4294901760:65536" "=auto" "=200000:1000 --user 1000"; do
+    # shellcheck disable=SC2086
+    out=$("$NETRUN" --run-dir "$T/netrun" run --rootfs "$ROOTFS" --name nrt-unsbad --network none --userns$bad -- true 2>&1)
+    check_eq "--userns$bad: 125" 125 "$?"
+    check_match "saying why" "--userns|--user" "$out"
+done
+check_eq "and nothing ran: no state" "" "$(ls "$T/netrun")"
 check_eq "no cgroup left by --userns containers" "" "$(cgroups_left)"
 
 # ---- --userns with --layer: idmapped layers, the upper layer container root's ---------------------
@@ -720,6 +734,12 @@ check_eq "exec sees the overlay as its root" "x 0" "$(nrc exec nrt-ul3 -- sh -c 
 nrc stop nrt-ul3 --time 1 >/dev/null
 nrc rm nrt-ul3
 check_eq "and no state left" "" "$(ls "$T/netrun")"
+out=$(nrl --name nrt-ul4 --layer "$ROOTFS" --userns=400000:65536 --network none --keep -- \
+    sh -c 'echo new >/newfile; echo $(id -u) $(stat -c %u /newfile)' 2>&1)
+check_eq "--userns=400000:65536 --layer: root inside owns what it writes" "0 0" "$out"
+check_eq "which is 400000's on the host" "400000:400000" "$(stat -c %u:%g "$T/netrun/nrt-ul4/upper/newfile" 2>&1)"
+nrc rm nrt-ul4
+check_eq "the layers still root's" "0:0" "$(stat -c %u:%g "$ROOTFS/bin/busybox")"
 
 # ---- cgroup v2: on a v1/hybrid host, its unified hierarchy (no controllers) in a mount namespace --
 if [ "$CG_V2" = 0 ] && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then

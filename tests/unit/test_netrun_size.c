@@ -144,12 +144,62 @@ static void test_netrun_user_parse(void **state)
 	assert_int_equal(user_parse(NULL, NULL, NULL), -EINVAL);
 }
 
+static void test_netrun_userns_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		unsigned int base, size;
+	} cases[] = {
+		{ "100000:65536", 0, 100000, 65536 },
+		{ "1:1", 0, 1, 1 },
+		{ "200000:1000", 0, 200000, 1000 },
+		/* the last id mapped is 4294967294, the largest valid one */
+		{ "4294967294:1", 0, 4294967294U, 1 },
+		{ "4294901759:65536", 0, 4294901759U, 65536 },
+		{ "4294901760:65536", -ERANGE, 0, 0 },
+		/* container root as host root is no user namespace worth having */
+		{ "0:65536", -ERANGE, 0, 0 },
+		{ "100000:0", -ERANGE, 0, 0 },
+		{ "4294967295:1", -ERANGE, 0, 0 },
+		{ "100000", -EINVAL, 0, 0 },
+		{ "100000:", -EINVAL, 0, 0 },
+		{ ":65536", -EINVAL, 0, 0 },
+		{ "", -EINVAL, 0, 0 },
+		{ "100000:65536:1", -EINVAL, 0, 0 },
+		{ "-1:65536", -EINVAL, 0, 0 },
+		{ "0x10:16", -EINVAL, 0, 0 },
+		{ "100000:65536 ", -EINVAL, 0, 0 },
+		{ "auto", -EINVAL, 0, 0 },
+		{ "99999999999:1", -EINVAL, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t base = 7, size = 7;
+		int r = userns_parse(cases[i].in, &base, &size);
+
+		if (r != cases[i].ret)
+			fail_msg("userns_parse('%s') = %d, want %d", cases[i].in, r, cases[i].ret);
+		if (r == 0) {
+			assert_int_equal(base, cases[i].base);
+			assert_int_equal(size, cases[i].size);
+		} else {
+			assert_int_equal(base, 7);
+			assert_int_equal(size, 7);
+		}
+	}
+	assert_int_equal(userns_parse(NULL, NULL, NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_netrun_size_parse),
 		cmocka_unit_test(test_netrun_cpus_parse),
 		cmocka_unit_test(test_netrun_user_parse),
+		cmocka_unit_test(test_netrun_userns_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
