@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * stats.c - `netrun stats NAME ... [--json]`, as `docker stats --no-stream`: a running
- * container's memory, CPU time and share, pids from its cgroups (v1 or v2, whichever it has),
- * and the bytes its eth0 received and sent, from /proc/INIT/net/dev (its network namespace)
+ * stats.c - `netrun stats NAME ... [--json] [--no-stream]`, as `docker stats`: running
+ * containers' memory, CPU time and share, pids from their cgroups (v1 or v2, whichever they
+ * have), and the bytes their eth0 received and sent, from /proc/INIT/net/dev (their network
+ * namespace); a new sample every second, or one with --no-stream
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +26,8 @@
 #define EXIT_NETRUN 125
 /* CPU share: CPU time over wall time between two samples this far apart */
 #define STATS_SAMPLE_MS 500
+/* streaming: a new sample this often, as docker stats */
+#define STATS_STREAM_MS 1000
 #define STATS_MAX 64
 #define STATS_IFACE "eth0"
 
@@ -36,6 +40,7 @@
  * @last:	the second one
  * @t_first:	when the first was taken (CLOCK_MONOTONIC, ns)
  * @t_last:	the second
+ * @sample_ms:	the time between the two samples it was meant to be
  * @rx:		bytes its eth0 received
  * @tx:		and sent
  */
@@ -45,6 +50,7 @@ struct ctr_stats {
 	struct cgroup cg;
 	struct cgroup_stats first, last;
 	uint64_t t_first, t_last;
+	int sample_ms;
 	uint64_t rx, tx;
 };
 
@@ -159,7 +165,7 @@ static int print_json(const struct ctr_stats *s)
 		      "s:{s:s, s:o, s:o}}",
 		      "name", s->name, "cgroup", s->cg.v2 ? "v2" : "v1", "cpu", "usage_ns",
 		      json_u64(l->cpu_ns), "percent", cpu < 0 ? json_null() : json_real(cpu),
-		      "sample_ms", STATS_SAMPLE_MS, "memory", "usage", json_u64(l->memory), "limit",
+		      "sample_ms", s->sample_ms, "memory", "usage", json_u64(l->memory), "limit",
 		      json_u64(l->memory_limit), "percent",
 		      l->memory == UINT64_MAX || l->memory_limit == UINT64_MAX ?
 			      json_null() :
@@ -208,14 +214,66 @@ static void print_row(const struct ctr_stats *s)
 		     mem_pct, net_col, pids);
 }
 
+/* still running: its state names the same init, with no exit status, and the init lives */
+static bool running(const char *run_dir, const struct ctr_stats *s)
+{
+	char buf[8];
+
+	return state_pid(run_dir, s->name, "init") == s->init &&
+	       state_read(run_dir, s->name, "status", buf, sizeof(buf)) <= 0 &&
+	       (kill(s->init, 0) == 0 || errno == EPERM);
+}
+
+static int print_frame(struct ctr_stats *st, size_t n, bool json, bool clear)
+{
+	size_t i;
+
+	/* a terminal shows one table that changes in place, as docker stats does */
+	if (clear)
+		(void)fputs("\033[2J\033[H", stdout);
+	if (!json)
+		(void)printf("%-24s %-9s %-11s %-23s %-8s %-19s %s\n", "NAME", "CPU %", "CPU TIME",
+			     "MEM USAGE / LIMIT", "MEM %", "NET I/O", "PIDS");
+	for (i = 0; i < n; i++) {
+		if (json) {
+			if (print_json(&st[i]) < 0)
+				return -ENOMEM;
+		} else {
+			print_row(&st[i]);
+		}
+	}
+	return fflush(stdout) == 0 ? 0 : -EIO;
+}
+
+static void sample(const char *run_dir, struct ctr_stats *st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		st[i].t_last = now_ns();
+		cgroup_stats_read(&st[i].cg, &st[i].last);
+		net_read(run_dir, &st[i]);
+	}
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
 /**
- * ctl_stats() - `netrun stats NAME ... [--json]`: one sample of running containers' usage
+ * ctl_stats() - `netrun stats NAME ... [--json] [--no-stream]`: running containers' usage,
+ *		 a new sample every second until they have all stopped, or one with --no-stream
  * @run_dir:	state root
  * @argc:	count
  * @argv:	"stats" NAME ... [--json] [--no-stream]
  *
- * CPU % is the CPU time the container's cgroup used between two samples STATS_SAMPLE_MS apart,
- * over that wall time (100% is one CPU's worth, as docker stats has it); CPU time is cumulative.
+ * CPU % is the CPU time the container's cgroup used between two samples (STATS_SAMPLE_MS
+ * apart for the first, a second for the next), over that wall time (100% is one CPU's worth,
+ * as docker stats has it); CPU time is cumulative. A container that stops leaves the table;
+ * the command ends, with 0, when none is left.
  *
  * Return: exit status
  */
@@ -223,23 +281,21 @@ int ctl_stats(const char *run_dir, int argc, char **argv)
 {
 	struct netd_error e = NETD_ERROR_INIT;
 	static struct ctr_stats st[STATS_MAX];
-	struct timespec ts = { STATS_SAMPLE_MS / 1000, (STATS_SAMPLE_MS % 1000) * 1000000L };
-	bool json = false;
-	size_t n = 0, i;
+	bool json = false, stream = true, clear;
+	size_t n = 0, i, k;
 	int a;
 
 	for (a = 1; a < argc; a++) {
-		char buf[8];
-
 		if (strcmp(argv[a], "--json") == 0) {
 			json = true;
 			continue;
 		}
-		/* docker stats --no-stream: what netrun stats always does */
-		if (strcmp(argv[a], "--no-stream") == 0)
+		if (strcmp(argv[a], "--no-stream") == 0) {
+			stream = false;
 			continue;
+		}
 		if (argv[a][0] == '-' || name_validate(argv[a]) < 0) {
-			log_error("stats: netrun stats NAME ... [--json]");
+			log_error("stats: netrun stats NAME ... [--json] [--no-stream]");
 			return EXIT_NETRUN;
 		}
 		if (n >= STATS_MAX) {
@@ -249,7 +305,7 @@ int ctl_stats(const char *run_dir, int argc, char **argv)
 		st[n].name = argv[a];
 		st[n].init = state_pid(run_dir, argv[a], "init");
 		if (!st[n].init || !state_pid(run_dir, argv[a], "supervisor") ||
-		    state_read(run_dir, argv[a], "status", buf, sizeof(buf)) > 0) {
+		    !running(run_dir, &st[n])) {
 			log_error("stats: container '%s' is not running", argv[a]);
 			return 1;
 		}
@@ -260,29 +316,35 @@ int ctl_stats(const char *run_dir, int argc, char **argv)
 		n++;
 	}
 	if (!n) {
-		log_error("stats: netrun stats NAME ... [--json]");
+		log_error("stats: netrun stats NAME ... [--json] [--no-stream]");
 		return EXIT_NETRUN;
 	}
+	clear = stream && !json && isatty(STDOUT_FILENO);
 	for (i = 0; i < n; i++) {
 		st[i].t_first = now_ns();
+		st[i].sample_ms = STATS_SAMPLE_MS;
 		cgroup_stats_read(&st[i].cg, &st[i].first);
 	}
-	(void)nanosleep(&ts, NULL);
-	for (i = 0; i < n; i++) {
-		st[i].t_last = now_ns();
-		cgroup_stats_read(&st[i].cg, &st[i].last);
-		net_read(run_dir, &st[i]);
-	}
-	if (!json)
-		(void)printf("%-24s %-9s %-11s %-23s %-8s %-19s %s\n", "NAME", "CPU %", "CPU TIME",
-			     "MEM USAGE / LIMIT", "MEM %", "NET I/O", "PIDS");
-	for (i = 0; i < n; i++) {
-		if (json) {
-			if (print_json(&st[i]) < 0)
-				return 1;
-		} else {
-			print_row(&st[i]);
+	sleep_ms(STATS_SAMPLE_MS);
+	sample(run_dir, st, n);
+	for (;;) {
+		if (print_frame(st, n, json, clear) < 0)
+			return 1;
+		if (!stream)
+			return 0;
+		for (i = 0; i < n; i++) {
+			st[i].first = st[i].last;
+			st[i].t_first = st[i].t_last;
+			st[i].sample_ms = STATS_STREAM_MS;
 		}
+		sleep_ms(STATS_STREAM_MS);
+		/* the ones that stopped meanwhile leave the table; none left ends the stream */
+		for (i = k = 0; i < n; i++)
+			if (running(run_dir, &st[i]))
+				st[k++] = st[i];
+		n = k;
+		if (!n)
+			return 0;
+		sample(run_dir, st, n);
 	}
-	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -504,7 +504,7 @@ nrc run -d --rootfs "$ROOTFS" --name nrt-st -p 8086:80 --memory 64m --pids-limit
 sup=$(cat "$T/netrun/nrt-st/supervisor" 2>/dev/null)
 [ -n "$sup" ] && CTR_PIDS+=("$sup")
 wait_for "httpd in the stats container" 50 curl -s -m 1 -o /dev/null http://172.30.0.1:8086/
-s1=$(nrc stats nrt-st --json)
+s1=$(nrc stats nrt-st --json --no-stream)
 check_match "stats --json: one object, the container's" '^\{"name":"nrt-st","cgroup":"v[12]"' "$s1"
 check_eq "its memory limit" 67108864 "$(jnum memory limit <<<"$s1")"
 check_eq "its pids limit" 50 "$(jnum pids limit <<<"$s1")"
@@ -516,7 +516,7 @@ nrc exec nrt-st -- sh -c 'head -c 24m /dev/zero >/dev/shm/fill; touch /tmp/busy'
 rx1=$(jnum network rx_bytes <<<"$s1")
 curl -s -m 3 -o /dev/null http://172.30.0.1:8086/
 sleep 0.5
-s2=$(nrc stats nrt-st --json)
+s2=$(nrc stats nrt-st --json --no-stream)
 cpu2=$(jnum cpu percent <<<"$s2")
 check "a busy loop raises CPU % (${cpu1}% -> ${cpu2}%, a 0.5 s sample)" \
     awk -v a="$cpu1" -v b="$cpu2" 'BEGIN { exit !(b != "null" && b > 40 && b > a + 20) }'
@@ -528,10 +528,26 @@ check "a 24 MiB allocation raises memory usage by about as much ($m1 -> $m2)" \
 check "eth0's received bytes move with a request ($rx1 -> $(jnum network rx_bytes <<<"$s2"))" \
     test "$(jnum network rx_bytes <<<"$s2")" -gt "${rx1:-0}"
 check "and its sent bytes are counted" test "$(jnum network tx_bytes <<<"$s2")" -gt 0
-out=$(nrc stats nrt-st)
+out=$(nrc stats nrt-st --no-stream)
 check_match "stats prints a table: header" "^NAME +CPU % +CPU TIME +MEM USAGE / LIMIT +MEM % +NET I/O +PIDS" "$out"
 check_match "and the container's row (memory of 64MiB, pids of 50)" "^nrt-st +[0-9.]+% +[0-9.]+s +[0-9.]+[KMG]iB / 64MiB +[0-9.]+% +[0-9.]+k?B / [0-9.]+k?B +[0-9]+ / 50$" \
     "$(printf '%s\n' "$out" | tail -n 1)"
+# without --no-stream, as docker stats: a sample a second until the container stops
+out=$(timeout 10 "$NETRUN" --socket "$T/run/netd.sock" --run-dir "$T/netrun" stats nrt-st --json | head -n 3)
+check_eq "stats streams: a line a sample" 3 "$(grep -c '^{"name":"nrt-st"' <<<"$out")"
+check_eq "the first sample 0.5 s, the next a second" "500 1000 1000" \
+    "$(sed -n 's/.*"sample_ms":\([0-9]*\).*/\1/p' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+check "the cumulative CPU time grows from line to line" \
+    test "$(sed -n 3p <<<"$out" | jnum cpu usage_ns)" -gt "$(sed -n 1p <<<"$out" | jnum cpu usage_ns)"
+nrc run -d --rootfs "$ROOTFS" --name nrt-st2 --network none -- sleep 2 >/dev/null
+sup=$(cat "$T/netrun/nrt-st2/supervisor" 2>/dev/null)
+[ -n "$sup" ] && CTR_PIDS+=("$sup")
+out=$(timeout 15 "$NETRUN" --run-dir "$T/netrun" stats nrt-st2)
+check_eq "a stream ends, with 0, when its container has stopped" 0 "$?"
+check "after a table or two, each with the container's row" \
+    test "$(grep -c '^nrt-st2 ' <<<"$out")" -ge 1 -a "$(grep -c '^NAME ' <<<"$out")" = "$(grep -c '^nrt-st2 ' <<<"$out")"
+check "not a terminal: no screen clearing" test "$(grep -c $'\033' <<<"$out")" = 0
+nrc rm nrt-st2 >/dev/null 2>&1
 complete_words() { # complete_words WORD...: what _netrun offers for the last word
     (
         complete() { :; }
@@ -551,7 +567,7 @@ check_eq "completion: run's options" "--user --userns " "$(complete_words run --
 check_eq "completion: pod subcommands" "create rm " "$(complete_words pod "")"
 check_eq "completion: pod create's options" "--memory " "$(complete_words pod create p1 --mem)"
 nrc stop nrt-st --time 1 >/dev/null
-nrc stats nrt-st >/dev/null 2>&1
+nrc stats nrt-st --no-stream >/dev/null 2>&1
 check_eq "stats of a container that is not running: 1" 1 "$?"
 nrc rm nrt-st
 nrc run -d --rootfs "$ROOTFS" --name nrt-lf --network none -- \
@@ -600,7 +616,7 @@ for ns in pid mnt; do
 done
 check "a pod's container's cgroup is below the pod's" grep -qx "${pa_init:-none}" "$(cg_pod_dir nrt-pod nrt-pa)/cgroup.procs"
 check_eq "so the pod's limits hold it: stats shows the pod's memory limit" 100663296 \
-    "$(nrc stats nrt-pa --json | jnum memory limit)"
+    "$(nrc stats nrt-pa --json --no-stream | jnum memory limit)"
 wait_for "httpd in the pod" 50 nr --name nrt-pwait --pod nrt-pod -- wget -q -O /dev/null http://127.0.0.1:80/
 check_eq "another container of the pod reaches it on localhost" "hello from netrun" \
     "$(nr --name nrt-pb --pod nrt-pod -- wget -q -O - http://127.0.0.1:80/)"
@@ -755,7 +771,7 @@ if [ "$CG_V2" = 0 ] && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = c
     check_eq "cgroup v2: the container is in netrun/NAME there (born in it: clone3 CLONE_INTO_CGROUP)" \
         "0::/netrun/nrt-v2" "$(grep '^0::' "/proc/${v2_init:-0}/cgroup" 2>&1)"
     check "and its workload too" grep -qx "$(pgrep_p "${v2_init:-1}" | head -n 1)" /sys/fs/cgroup/unified/netrun/nrt-v2/cgroup.procs
-    out=$(v2nr stats nrt-v2 --json)
+    out=$(v2nr stats nrt-v2 --json --no-stream)
     check_match "stats reads v2's cpu.stat (the controllers, all v1's here, are not there: null)" \
         '"cgroup":"v2","cpu":\{"usage_ns":[1-9][0-9]*,"percent":[0-9.e+]+,"sample_ms":500\},"memory":\{"usage":null' "$out"
     check "a busy loop is most of a CPU ($(jnum cpu percent <<<"$out")%)" \
