@@ -60,7 +60,6 @@ struct config {
 	char nft_table[FW_TABLE_NAME_MAX];
 	bool cleanup;
 	enum proxy_mode userland_proxy;
-	char proxy_path[PATH_MAX];
 	unsigned int proxy_workers;
 	unsigned int proxy_max_conns;
 	unsigned int proxy_max_conns_per_port;

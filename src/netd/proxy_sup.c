@@ -296,29 +296,25 @@ static void on_sigchld(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
-static int find_binary(struct proxy_sup *p, const char *configured, struct netd_error *e)
+/* next to netd first (a build tree), then where make install puts it */
+static int find_binary(struct proxy_sup *p, struct netd_error *e)
 {
 	char self[PATH_MAX];
 	ssize_t n;
 	char *slash;
 
-	if (configured[0]) {
-		STRLCPY(p->path, configured);
-	} else {
-		/* next to netd first (a build tree), then where make install puts it */
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n > 0) {
-			self[n] = '\0';
-			slash = strrchr(self, '/');
-			if (slash)
-				*slash = '\0';
-			if ((size_t)snprintf(p->path, sizeof(p->path), "%s/netd-proxy", self) <
-				    sizeof(p->path) &&
-			    access(p->path, X_OK) == 0)
-				return 0;
-		}
-		STRLCPY(p->path, SBINDIR "/netd-proxy");
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash)
+			*slash = '\0';
+		if ((size_t)snprintf(p->path, sizeof(p->path), "%s/netd-proxy", self) <
+			    sizeof(p->path) &&
+		    access(p->path, X_OK) == 0)
+			return 0;
 	}
+	STRLCPY(p->path, SBINDIR "/netd-proxy");
 	if (access(p->path, X_OK) < 0)
 		return err_set(e, errno,
 			       "userland proxy '%s': %s (or start with --userland-proxy=never)",
@@ -343,7 +339,7 @@ int proxy_sup_start(struct daemon *d, struct netd_error *e)
 	p->stats_fd = -1;
 	if (d->cfg.userland_proxy == PROXY_MODE_NEVER)
 		return 0;
-	r = find_binary(p, d->cfg.proxy_path, e);
+	r = find_binary(p, e);
 	if (r < 0)
 		return r;
 	p->stats_fd = memfd_create("netd-proxy-stats", MFD_CLOEXEC | MFD_ALLOW_SEALING);
