@@ -86,6 +86,8 @@ struct side {
 struct dir {
 	int pipe[2];
 	size_t in_pipe;
+	size_t cap; /* the pipe's capacity */
+	bool grow_tried;
 	bool eof;
 	bool shut;
 };
@@ -182,6 +184,7 @@ struct proxy {
 	unsigned int next_udp_worker;
 	unsigned int n_conns; /* atomic: TCP connections open, all workers */
 	unsigned int n_flows; /* atomic: UDP flows open, all workers */
+	unsigned int n_bulk_pipes; /* atomic: pipes grown for bulk transfers, all workers */
 	struct listener **slots; /* main thread: listeners by slot */
 };
 

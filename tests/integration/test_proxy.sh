@@ -79,6 +79,23 @@ check_eq "download of ${BIG_MB} MB arrives byte for byte" "$want" "$got"
 got=$(timeout 60 socat -t 30 -T 30 'TCP6:[::1]:7000' - <"$T/big")
 check_eq "the upload over [::1] too" "$want" "$got"
 rm -f "$T/big"
+# 21 downloads at once, 7 a port (the per-port limit is 8): more bulk transfers than the
+# proxy grows pipes for (16), each of them byte for byte
+head -c 8M /dev/urandom >"$T/mid"
+want8=$(sha256sum <"$T/mid" | cut -c1-64)
+bg_in_c1 socat -U TCP-LISTEN:7030,reuseaddr,fork OPEN:"$T/mid",rdonly
+wait_for "socat 7030" 50 in_ctr c1 sh -c 'ss -Hltn | grep -q ":7030 "' || hard_error "socat 7030"
+for hp in 7030 7031 7032; do
+    netctl publish "$hp:7030" c1 >/dev/null || hard_error "publish $hp:7030"
+done
+par=()
+for ((i = 0; i < 21; i++)); do
+    (timeout 60 socat -u -T 30 "TCP:127.0.0.1:$((7030 + i % 3))" - | sha256sum | cut -c1-64 >"$T/par.$i") &
+    par+=($!)
+done
+wait "${par[@]}"
+check_eq "21 downloads of 8 MB at once through 3 ports, each byte for byte" 21 "$(cat "$T"/par.* | grep -cx "$want8")"
+rm -f "$T/mid" "$T"/par.*
 
 # ---- counters ------------------------------------------------------------------------------
 check "7000 counted ${BIG_MB} MB in" python3 -c "import sys; sys.exit(int('$(stat_of c1 7000:7000/tcp bytes_in)') < ${BIG_MB} * 2**20 * 2)"
