@@ -138,6 +138,20 @@ out=$(netctl attach c4 --pid "$(ctr_pid c4)" --network v6 2>&1)
 check_match "after a restart IPAM6 continues without reuse" "ipv6: +fd00:90::4/64" "$out"
 check_eq "c4's second interface eth1 has fd00:90::4/64" "fd00:90::4/64" "$(ctr_addrs c4 inet6 eth1)"
 
+# a container with IPv6 switched off cannot take its IPv6 address: the attach fails late (the
+# veth made, lo brought up) and undoes everything
+ctr_start c5
+nsenter --target "$(ctr_pid c5)" --net sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+    net.ipv6.conf.default.disable_ipv6=1 || hard_error "disable IPv6 in c5"
+veths=$(count_host_veths)
+out=$(netctl attach c5 --pid "$(ctr_pid c5)" --network v6 2>&1)
+check_eq "attach to a dual-stack network of a container without IPv6: exit 1" 1 "$?"
+check_match "saying which address could not be added" "add address 'fd00:90::[0-9a-f]+/64'" "$out"
+check_eq "no veth left, on the host" "$veths" "$(count_host_veths)"
+check_eq "nor in the container: lo, down again, as it was" "lo DOWN" \
+    "$(nsenter --target "$(ctr_pid c5)" --net ip -br link | awk '{print $1, $2}' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "and no endpoint" "" "$(netctl inspect c5 --json 2>/dev/null | jq -r '.endpoints[]?.ipv6' 2>/dev/null)"
+
 for c in c1 c2 c3 c4 d1 d2; do netctl detach "$c" >/dev/null; done
 check_eq "no host veth left" 0 "$(count_host_veths)"
 check "rm the networks" netctl network rm v6 w60 v4only
