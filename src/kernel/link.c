@@ -147,24 +147,6 @@ int link_set_up(struct nl_sock *sk, int ifindex, struct netd_error *e)
 }
 
 /**
- * link_set_down() - clear IFF_UP on a link
- * @sk:		route socket of the link's netns
- * @ifindex:	link
- * @e:		error context
- *
- * Return: 0 or negative errno
- */
-int link_set_down(struct nl_sock *sk, int ifindex, struct netd_error *e)
-{
-	_cleanup_rtnl_link_ struct rtnl_link *change = rtnl_link_alloc();
-
-	if (!change)
-		return err_set(e, ENOMEM, "allocate link");
-	rtnl_link_unset_flags(change, IFF_UP);
-	return link_change(sk, ifindex, change, "bring down", e);
-}
-
-/**
  * link_set_ipv6_quiet() - no IPv6 link-local address on a link (addr_gen_mode none)
  * @sk:		route socket of the link's netns
  * @ifindex:	the link, still down

@@ -139,7 +139,7 @@ check_match "after a restart IPAM6 continues without reuse" "ipv6: +fd00:90::4/6
 check_eq "c4's second interface eth1 has fd00:90::4/64" "fd00:90::4/64" "$(ctr_addrs c4 inet6 eth1)"
 
 # a container with IPv6 switched off cannot take its IPv6 address: the attach fails late (the
-# veth made, lo brought up) and undoes everything
+# veth made) and undoes everything; lo, brought up last, stays as it was
 ctr_start c5
 nsenter --target "$(ctr_pid c5)" --net sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
     net.ipv6.conf.default.disable_ipv6=1 || hard_error "disable IPv6 in c5"
