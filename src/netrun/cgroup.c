@@ -485,7 +485,8 @@ void cgroup_remove(struct cgroup *cg)
 			if (!slash || (size_t)(slash - cg->paths[i]) <= cg->base_len[i])
 				break;
 			*slash = '\0';
-			if (cgroup_dir_kept(cg->paths[i], cg->base_len[i]) || rmdir(cg->paths[i]) < 0)
+			if (cgroup_dir_kept(cg->paths[i], cg->base_len[i]) ||
+			    rmdir(cg->paths[i]) < 0)
 				break;
 		}
 	}

@@ -77,7 +77,8 @@ static _Noreturn void workload_exec(const struct run_opts *o, int err_fd)
 	/* not stdio: its state is init's */
 	n = snprintf(msg, sizeof(msg), "netrun: exec %s: %s\n", o->argv[0], strerror(r));
 	if (n > 0)
-		(void)!write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+		(void)!write(STDERR_FILENO, msg,
+			     (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 

@@ -265,7 +265,7 @@ int layers_userns_mount(const char *run_dir, struct run_opts *o, struct netd_err
 	    chown(work, o->userns_base, o->userns_base) < 0)
 		return err_set(e, errno, "--userns --layer: chown %s: %s", upper, strerror(errno));
 	/*
-	 * Container root, 100000 on the host by default, must get to RUN_DIR/NAME/rootfs to bind it: search
+	 * Container root (BASE on the host) must get to RUN_DIR/NAME/rootfs to bind it: search
 	 * (not read) permission on the two directories; their files stay 0600, root's
 	 */
 	(void)snprintf(path, sizeof(path), "%s/%s", run_dir, o->name);

@@ -181,11 +181,12 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, struct netd_error 
 		if (strncmp(argv[i], "--userns=", 9) == 0) {
 			r = userns_parse(argv[i] + 9, &o->userns_base, &o->userns_size);
 			if (r < 0)
-				return err_set(e, EINVAL,
-					       "--userns='%s': BASE:SIZE, the host ids of container "
-					       "ids 0 to SIZE-1: BASE 1 or more (0 would be the "
-					       "host's root), SIZE 1 or more, up to %u",
-					       argv[i] + 9, NETRUN_ID_MAX);
+				return err_set(
+					e, EINVAL,
+					"--userns='%s': BASE:SIZE, the host ids of container "
+					"ids 0 to SIZE-1: BASE 1 or more (0 would be the "
+					"host's root), SIZE 1 or more, up to %u",
+					argv[i] + 9, NETRUN_ID_MAX);
 			o->userns = true;
 			continue;
 		}
