@@ -55,3 +55,31 @@ example_sandbox() {
     # shellcheck disable=SC2034 # for the example that sourced this
     sock=$dir/run/netd.sock
 }
+
+# For the examples that run netrun containers, after example_sandbox. They keep what they
+# start, by PID, in pids (netd's in netd_pid).
+track() { # track FILE: remember the PID netrun wrote in FILE
+    local p
+    p=$(cat "$1" 2>/dev/null) && [ -n "$p" ] && pids+=("$p")
+    return 0
+}
+make_rootfs() { # make_rootfs DIR: a root file system of busybox-static and its applets
+    local busybox a
+    busybox=$(command -v busybox)
+    mkdir -p "$1/bin"
+    cp "$busybox" "$1/bin/busybox"
+    for a in $("$busybox" --list); do
+        [ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"
+    done
+}
+example_end() { # the example's cleanup, once netrun stopped its containers: the rest, then dir
+    local p
+    # only a process that is still ours (its command line names $dir), never one that took
+    # the number of ours once it ended
+    for p in "${pids[@]}"; do
+        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$dir/" && kill "$p" 2>/dev/null
+    done
+    [ -n "$netd_pid" ] && kill "$netd_pid" 2>/dev/null && wait "$netd_pid" 2>/dev/null
+    umount -l "$dir" 2>/dev/null
+    rmdir "$dir" 2>/dev/null
+}

@@ -13,7 +13,6 @@ set -eu
 # shellcheck source=examples/sandbox.sh
 . "$(dirname "$0")/../sandbox.sh"
 example_sandbox sidecar "netd netctl netd-proxy netrun" "busybox" "$@"
-busybox=$(command -v busybox)
 netctl() { "$build/netctl" --socket "$sock" "$@"; }
 netrun() { "$build/netrun" --socket "$sock" --run-dir "$dir/netrun" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
@@ -27,29 +26,9 @@ cleanup() {
     netrun stop ex-side-check --time 2 >/dev/null 2>&1
     netrun stop ex-side-app --time 2 >/dev/null 2>&1
     netrun pod rm ex-side >/dev/null 2>&1
-    # what is left: only a process that is still ours (its command line names $dir), never
-    # one that took the number of ours once it ended
-    for p in "${pids[@]}"; do
-        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$dir/" && kill "$p" 2>/dev/null
-    done
-    [ -n "$netd_pid" ] && kill "$netd_pid" 2>/dev/null && wait "$netd_pid" 2>/dev/null
-    umount -l "$dir" 2>/dev/null
-    rmdir "$dir" 2>/dev/null
+    example_end
 }
 trap cleanup EXIT
-track() { # track FILE: remember the PID netrun wrote in FILE
-    local p
-    p=$(cat "$1" 2>/dev/null) && [ -n "$p" ] && pids+=("$p")
-    return 0
-}
-make_rootfs() { # make_rootfs DIR: a root file system of busybox-static and its applets
-    mkdir -p "$1/bin"
-    cp "$busybox" "$1/bin/busybox"
-    local a
-    for a in $("$busybox" --list); do
-        [ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"
-    done
-}
 wait_lines() { # wait_lines PATTERN N: until the health log has N lines matching PATTERN (10 s)
     local i
     for ((i = 0; i < 100; i++)); do

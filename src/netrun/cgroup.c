@@ -557,20 +557,13 @@ static const char *dir_of(const struct cgroup *cg, const char *ctrl)
 static int read_text(const char *dir, const char *file, char *buf, size_t size)
 {
 	char path[CGROUP_PATH_MAX + 32];
-	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
 	if (!dir)
 		return -ENOENT;
 	(void)snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
+	n = text_read(path, 0, buf, size);
+	return n < 0 ? (int)n : 0;
 }
 
 /* a number from a file; "max" (and v1's "unlimited" page counter) is UINT64_MAX */

@@ -236,6 +236,7 @@ int state_create(const char *run_dir, const char *name, struct netd_error *e);
 void state_remove(const char *run_dir, const char *name);
 int state_write(const char *run_dir, const char *name, const char *file, const char *data,
 		size_t len);
+ssize_t text_read(const char *path, int flags, char *buf, size_t size);
 ssize_t state_read(const char *run_dir, const char *name, const char *file, char *buf, size_t size);
 pid_t state_pid(const char *run_dir, const char *name, const char *file);
 

@@ -59,20 +59,13 @@ static pid_t pause_pid(const char *dir, const char *name)
 {
 	char path[64], stat[256];
 	pid_t pid = state_pid(dir, name, "supervisor");
-	_cleanup_close_ int fd = -1;
 	const char *p;
-	ssize_t n;
 
 	if (!pid)
 		return 0;
 	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (text_read(path, 0, stat, sizeof(stat)) <= 0)
 		return 0;
-	n = read(fd, stat, sizeof(stat) - 1);
-	if (n <= 0)
-		return 0;
-	stat[n] = '\0';
 	p = strrchr(stat, ')');
 	if (!strstr(stat, "(" PAUSE_COMM ")") || !p || p[1] != ' ' || p[2] == 'Z')
 		return 0;

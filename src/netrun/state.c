@@ -62,6 +62,29 @@ int state_write(const char *run_dir, const char *name, const char *file, const c
 }
 
 /**
+ * text_read() - read a small file whole, NUL-terminated (state, cgroup and /proc files)
+ * @path:	the file
+ * @flags:	more open() flags (O_NOFOLLOW)
+ * @buf:	buffer
+ * @size:	its size; what does not fit is cut
+ *
+ * Return: bytes read, or negative errno
+ */
+ssize_t text_read(const char *path, int flags, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+/**
  * state_read() - read one state file, NUL-terminated
  * @run_dir:	state root
  * @name:	container
@@ -74,20 +97,9 @@ int state_write(const char *run_dir, const char *name, const char *file, const c
 ssize_t state_read(const char *run_dir, const char *name, const char *file, char *buf, size_t size)
 {
 	char path[512];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
 	int r = state_path(run_dir, name, file, path, sizeof(path));
 
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return n;
+	return r < 0 ? r : text_read(path, O_NOFOLLOW, buf, size);
 }
 
 /**

@@ -67,8 +67,6 @@ static void net_read(const char *run_dir, struct ctr_stats *s)
 {
 	char path[64], ns[64] = "", sup_ns[64] = "", buf[8192], *p;
 	pid_t sup = state_pid(run_dir, s->name, "supervisor");
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
 
 	s->rx = s->tx = UINT64_MAX;
 	/* --network host: the namespace is netrun's, and eth0 the host's: not the container's */
@@ -79,13 +77,8 @@ static void net_read(const char *run_dir, struct ctr_stats *s)
 	if (!ns[0] || strcmp(ns, sup_ns) == 0)
 		return;
 	(void)snprintf(path, sizeof(path), "/proc/%d/net/dev", (int)s->init);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (text_read(path, 0, buf, sizeof(buf)) <= 0)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
 	for (p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 		unsigned long long v[9];
 
@@ -104,10 +97,10 @@ static void net_read(const char *run_dir, struct ctr_stats *s)
 	}
 }
 
-/* 1.5MiB: powers of 1024 as docker stats shows memory */
-static void fmt_bin(char *buf, size_t size, uint64_t v)
+/* @v in @base's powers, as docker stats shows them: 1.5MiB (1024) for memory, 1.5kB (1000) */
+static void fmt_scaled(char *buf, size_t size, uint64_t v, unsigned int base,
+		       const char *const units[5])
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	double d = (double)v;
 	size_t u = 0;
 
@@ -115,30 +108,15 @@ static void fmt_bin(char *buf, size_t size, uint64_t v)
 		(void)snprintf(buf, size, "-");
 		return;
 	}
-	while (d >= 1024 && u + 1 < ARRAY_SIZE(units)) {
-		d /= 1024;
+	while (d >= base && u + 1 < 5) {
+		d /= base;
 		u++;
 	}
 	(void)snprintf(buf, size, u ? "%.4g%s" : "%.0f%s", d, units[u]);
 }
 
-/* 1.5kB: powers of 1000 as docker stats shows network bytes */
-static void fmt_si(char *buf, size_t size, uint64_t v)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-	double d = (double)v;
-	size_t u = 0;
-
-	if (v == UINT64_MAX) {
-		(void)snprintf(buf, size, "-");
-		return;
-	}
-	while (d >= 1000 && u + 1 < ARRAY_SIZE(units)) {
-		d /= 1000;
-		u++;
-	}
-	(void)snprintf(buf, size, u ? "%.4g%s" : "%.0f%s", d, units[u]);
-}
+static const char *const units_bin[5] = { "B", "KiB", "MiB", "GiB", "TiB" };
+static const char *const units_si[5] = { "B", "kB", "MB", "GB", "TB" };
 
 static double cpu_percent(const struct ctr_stats *s)
 {
@@ -194,15 +172,15 @@ static void print_row(const struct ctr_stats *s)
 		(void)snprintf(cpu, sizeof(cpu), "%.2f%%", c);
 	if (l->cpu_ns != UINT64_MAX)
 		(void)snprintf(cpu_time, sizeof(cpu_time), "%.3fs", (double)l->cpu_ns / 1e9);
-	fmt_bin(mem, sizeof(mem), l->memory);
+	fmt_scaled(mem, sizeof(mem), l->memory, 1024, units_bin);
 	if (l->memory_limit != UINT64_MAX) {
-		fmt_bin(mem_lim, sizeof(mem_lim), l->memory_limit);
+		fmt_scaled(mem_lim, sizeof(mem_lim), l->memory_limit, 1024, units_bin);
 		if (l->memory != UINT64_MAX)
 			(void)snprintf(mem_pct, sizeof(mem_pct), "%.2f%%",
 				       100.0 * (double)l->memory / (double)l->memory_limit);
 	}
-	fmt_si(rx, sizeof(rx), s->rx);
-	fmt_si(tx, sizeof(tx), s->tx);
+	fmt_scaled(rx, sizeof(rx), s->rx, 1000, units_si);
+	fmt_scaled(tx, sizeof(tx), s->tx, 1000, units_si);
 	if (l->pids != UINT64_MAX && l->pids_limit != UINT64_MAX)
 		(void)snprintf(pids, sizeof(pids), "%" PRIu64 " / %" PRIu64, l->pids,
 			       l->pids_limit);
