@@ -66,10 +66,11 @@ static struct bufferevent *new_conn(struct event_base *base, void *arg)
 	}
 	bufferevent_incref(bev);
 	/* past the cap a connection gets no time at all: the next sweep sheds it */
-	conns.v[conns.n++] = (struct conn){
+	conns.v[conns.n] = (struct conn){
 		.bev = bev,
 		.deadline = conns.n >= NETD_MAX_CONNS ? now : now + NETD_HEAD_DEADLINE_S,
 	};
+	conns.n++; /* not in the subscript: the initializer reads conns.n (unsequenced) */
 	return bev;
 }
 
