@@ -17,10 +17,10 @@
 
 /*
  * libnl folds kernel errnos into a few NLE codes (EEXIST and EBUSY both survive, but many
- * do not). The error callback keeps the kernel's own errno of the last failed request; netd
- * is single-threaded, so one slot is enough.
+ * do not). The error callback keeps the kernel's own errno of the last failed request, one
+ * slot per thread (netd deletes links on a thread of its own: link_reaper.c).
  */
-static int last_kernel_errno;
+static _Thread_local int last_kernel_errno;
 
 static int capture_err(struct sockaddr_nl *nla, struct nlmsgerr *nlerr, void *arg)
 {

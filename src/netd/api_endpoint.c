@@ -2,6 +2,7 @@
 /* api_endpoint.c - /v1/endpoints: list, attach, inspect a container, detach */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <event2/http.h>
@@ -134,7 +135,7 @@ void api_endpoint_attach(struct daemon *d, struct evhttp_request *req, const cha
 		if (ops_port_publish(d, &p, &published[i], &e) < 0) {
 			struct netd_error de = NETD_ERROR_INIT;
 
-			if (ops_endpoint_detach(d, q.container, q.network, NULL, &de) < 0)
+			if (ops_endpoint_detach(d, q.container, q.network, NULL, NULL, &de) < 0)
 				log_warn("undo attach: %s, ignoring", de.msg);
 			api_reply_error(req, &e);
 			return;
@@ -173,17 +174,61 @@ void api_endpoint_inspect(struct daemon *d, struct evhttp_request *req, const ch
 	api_reply_json(req, 200, json_pack("{s:s, s:o}", "container", arg, "endpoints", a));
 }
 
+/* a DELETE waiting for its veths to be deleted off the loop (link_reaper.c) */
+struct detach_wait {
+	struct reap_wait w; /* first: the reaper hands it back */
+	struct daemon *d;
+	struct evhttp_request *req; /* NULL once the client has gone */
+	char container[NAME_MAX_LEN + 1];
+	json_t *detached;
+	int r;
+	struct netd_error e;
+};
+
+static void detach_client_gone(struct evhttp_connection *evcon, void *arg)
+{
+	struct detach_wait *dw = arg;
+
+	dw->req = NULL;
+}
+
+static void detach_answer(struct reap_wait *w)
+{
+	struct detach_wait *dw = (struct detach_wait *)w;
+
+	if (dw->r == 0) {
+		log_info("container '%s' detached", dw->container);
+		events_emit(dw->d, "endpoint", "detach",
+			    json_pack("{s:s, s:O}", "container", dw->container, "detached",
+				      dw->detached));
+	}
+	if (dw->req) {
+		evhttp_connection_set_closecb(evhttp_request_get_connection(dw->req), NULL, NULL);
+		if (dw->r < 0)
+			api_reply_error(dw->req, &dw->e);
+		else
+			api_reply_json(dw->req, 200,
+				       json_pack("{s:s, s:O}", "container", dw->container,
+						 "detached", dw->detached));
+	}
+	json_decref(dw->detached);
+	free(dw);
+}
+
 /**
  * api_endpoint_detach() - DELETE /v1/endpoints/CONTAINER[?network=N]
  * @d:		daemon
  * @req:	request
  * @arg:	container name
+ *
+ * Answered once the veths are gone, from the loop, while it goes on serving others.
  */
 void api_endpoint_detach(struct daemon *d, struct evhttp_request *req, const char *arg)
 {
 	static const char *const keys[] = { "network" };
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct netd_error e = NETD_ERROR_INIT;
-	json_t *done = NULL;
+	struct detach_wait *dw;
 	const char *v[1];
 
 	if (name_validate(arg) < 0) {
@@ -191,13 +236,25 @@ void api_endpoint_detach(struct daemon *d, struct evhttp_request *req, const cha
 		api_reply_error(req, &e);
 		return;
 	}
-	if (query_get(req, keys, 1, v, &e) < 0 ||
-	    ops_endpoint_detach(d, arg, v[0], &done, &e) < 0) {
+	if (query_get(req, keys, 1, v, &e) < 0) {
 		api_reply_error(req, &e);
 		return;
 	}
-	log_info("container '%s' detached", arg);
-	events_emit(d, "endpoint", "detach",
-		    json_pack("{s:s, s:O}", "container", arg, "detached", done));
-	api_reply_json(req, 200, json_pack("{s:s, s:o}", "container", arg, "detached", done));
+	dw = calloc(1, sizeof(*dw));
+	if (!dw || !evcon) {
+		free(dw);
+		err_set(&e, ENOMEM, "detach");
+		api_reply_error(req, &e);
+		return;
+	}
+	*dw = (struct detach_wait){
+		.w = { .pending = 1, .all_done = detach_answer },
+		.d = d,
+		.req = req,
+		.e = NETD_ERROR_INIT,
+	};
+	STRLCPY(dw->container, arg);
+	evhttp_connection_set_closecb(evcon, detach_client_gone, dw);
+	dw->r = ops_endpoint_detach(d, arg, v[0], &dw->w, &dw->detached, &dw->e);
+	reap_wait_put(&dw->w);
 }

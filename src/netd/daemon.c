@@ -79,6 +79,7 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	d->state.ports_fd = -1;
 	d->listen_fd = d->metrics_fd = -1;
 	d->proxy.ctl_fd = d->proxy.stats_fd = -1;
+	d->reaper.efd = -1;
 	(void)signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
 	if (!d->base)
@@ -94,6 +95,9 @@ int daemon_init(struct daemon *d, struct netd_error *e)
 	if (r < 0)
 		return err_set(e, r, "identify own network namespace");
 	r = nlsock_open(-1, &d->nl, e);
+	if (r < 0)
+		return r;
+	r = reaper_start(d, e);
 	if (r < 0)
 		return r;
 	r = fw_open(&d->fw, d->cfg.nft_table, e);
@@ -154,6 +158,8 @@ int daemon_run(struct daemon *d)
  */
 void daemon_done(struct daemon *d)
 {
+	/* first: the detaches it still finishes are answered while the API is there */
+	reaper_stop(d);
 	api_stop(d);
 	proxy_sup_stop(d);
 	monitor_stop(d);

@@ -4,6 +4,7 @@
 #define NETD_DAEMON_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <time.h>
@@ -128,6 +129,23 @@ struct proxy_sup {
 	uint64_t restarts_total;
 };
 
+/* link_reaper.c: veths deleted on a thread, so a detach does not stop the loop */
+struct reap_job;
+struct reaper {
+	pthread_t thread;
+	bool running;
+	bool locks_init;
+	pthread_mutex_t lock; /* guards the lists, busy and stop */
+	pthread_cond_t wake;
+	struct reap_job *todo, **todo_tail;
+	struct reap_job *busy; /* being deleted now */
+	struct reap_job *done, **done_tail;
+	bool stop;
+	int efd; /* the thread tells the loop of finished jobs */
+	struct event *ev;
+	struct nl_sock *sk; /* the thread's own */
+};
+
 struct state {
 	int lock_fd;
 	int dir_fd;
@@ -168,6 +186,7 @@ struct daemon {
 	struct event *fw_timer;
 	struct netns_id self_ns;
 	struct proxy_sup proxy;
+	struct reaper reaper;
 	uint64_t reconcile_runs;
 	uint64_t repairs; /* kernel objects reconcile rebuilt, put back or removed */
 	uint64_t fw_restores;
@@ -204,12 +223,28 @@ int ops_network_localnet(struct daemon *d, const struct network *n, bool publish
 void ops_network_fw(const struct network *n, struct fw_network *ret);
 int ops_fw_install(struct daemon *d, struct netd_error *e);
 
+/* link_reaper.c */
+/*
+ * what waits for the reaper: @all_done runs on the loop once @pending drops to 0. The
+ * waiter starts it at 1 and calls reap_wait_put() once it has queued everything.
+ */
+struct reap_wait {
+	unsigned int pending;
+	void (*all_done)(struct reap_wait *w);
+};
+int reaper_start(struct daemon *d, struct netd_error *e);
+void reaper_stop(struct daemon *d);
+void reaper_delete(struct daemon *d, const char *name, const char *what, struct reap_wait *w);
+bool reaper_pending(struct daemon *d, const char *name);
+void reap_wait_put(struct reap_wait *w);
+
 /* ops_endpoint.c */
 int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,
 			struct endpoint_spec **ret, struct netd_error *e);
 int ops_endpoint_detach(struct daemon *d, const char *container, const char *network,
-			json_t **ret_detached, struct netd_error *e);
-int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_error *e);
+			struct reap_wait *w, json_t **ret_detached, struct netd_error *e);
+int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct reap_wait *w,
+			struct netd_error *e);
 int ops_endpoint_kernel_create(struct daemon *d, const struct network *n,
 			       const struct endpoint_spec *ep, int ns_fd, bool default_route,
 			       struct netd_error *e);

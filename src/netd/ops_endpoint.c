@@ -327,6 +327,10 @@ int ops_endpoint_attach(struct daemon *d, const struct attach_request *req,
 	if (host_ifname_used(d, ep->host_ifname))
 		return err_set(e, EEXIST, "host interface name '%s' collides, use another name",
 			       ep->host_ifname);
+	/* a detach of the same container from the same network is still deleting it */
+	if (reaper_pending(d, ep->host_ifname))
+		return err_set(e, EBUSY, "container '%s' is still being detached from '%s'",
+			       req->container, req->network);
 	if (req->has_mac)
 		memcpy(ep->mac, req->mac, 6);
 	else
@@ -374,6 +378,8 @@ fail:
  * ops_endpoint_forget() - forget one endpoint, then delete its veth
  * @d:		daemon
  * @ep:		endpoint in the state (freed)
+ * @w:		NULL: the veth is deleted before this returns; else off the loop, and @w is
+ *		told when it is gone (link_reaper.c)
  * @e:		error context
  *
  * The state goes first, so a crash in between leaves only an orphan veth that the next start
@@ -381,11 +387,12 @@ fail:
  *
  * Return: 0 or negative errno (then nothing changed)
  */
-int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_error *e)
+int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct reap_wait *w,
+			struct netd_error *e)
 {
 	struct network *n = state_network(&d->state, ep->network);
 	struct endpoint_spec copy = *ep;
-	struct netd_error le = NETD_ERROR_INIT;
+	char what[160];
 	int r;
 
 	/* its published ports go first: their map elements point at its addresses */
@@ -399,12 +406,8 @@ int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_
 		n->n_endpoints--;
 	}
 	undo_fault_point();
-	r = link_delete(d->nl, copy.host_ifname, &le);
-	if (r < 0 && r != -ENODEV)
-		log_warn("endpoint '%s' on '%s' removed but its veth stays: %s, ignoring",
-			 copy.container, copy.network, le.msg);
-	else if (r == 0)
-		undo_fault_point();
+	(void)snprintf(what, sizeof(what), "endpoint '%s' on '%s'", copy.container, copy.network);
+	reaper_delete(d, copy.host_ifname, what, w);
 	return 0;
 }
 
@@ -413,13 +416,14 @@ int ops_endpoint_forget(struct daemon *d, struct endpoint_spec *ep, struct netd_
  * @d:		daemon
  * @container:	container name
  * @network:	network name, or NULL for every network
+ * @w:		NULL, or told when the veths are gone (see ops_endpoint_forget())
  * @ret_detached: JSON array of the networks detached from, or NULL
  * @e:		error context
  *
  * Return: 0, -ENOENT when the container is not attached (there), or negative errno
  */
 int ops_endpoint_detach(struct daemon *d, const char *container, const char *network,
-			json_t **ret_detached, struct netd_error *e)
+			struct reap_wait *w, json_t **ret_detached, struct netd_error *e)
 {
 	_cleanup_json_ json_t *done = json_array();
 	size_t i;
@@ -436,7 +440,7 @@ int ops_endpoint_detach(struct daemon *d, const char *container, const char *net
 		    (network && strcmp(ep->network, network) != 0))
 			continue;
 		(void)json_array_append_new(done, json_string(ep->network));
-		r = ops_endpoint_forget(d, ep, e);
+		r = ops_endpoint_forget(d, ep, w, e);
 		if (r < 0)
 			return r;
 	}

@@ -55,7 +55,7 @@ static bool reconcile_endpoint(struct daemon *d, struct endpoint_spec *ep)
 		/* forgetting frees @ep */
 		attrs = json_pack("{s:s, s:s, s:s}", "container", ep->container, "network",
 				  ep->network, "reason", "network namespace gone");
-		if (ops_endpoint_forget(d, ep, &e) < 0) {
+		if (ops_endpoint_forget(d, ep, NULL, &e) < 0) {
 			log_error("reconcile: endpoint '%s': %s", who, e.msg);
 			json_decref(attrs);
 			return false;

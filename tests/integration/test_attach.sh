@@ -90,6 +90,53 @@ check_eq "a rebuilt veth gets no default route either" "" "$(in_ctr c4 ip route 
 check "detach c4 again" netctl detach c4
 api POST /v1/endpoints '{"container":"c4","pid":1,"default_route":"no"}' >/dev/null
 check_eq "default_route must be a boolean: 400" 400 "$API_STATUS"
+
+# A detach answers once its veths are gone, but netd serves others meanwhile: deleting a veth
+# waits ~20 ms for an RCU barrier in the kernel, so netd does it on a thread of its own.
+# c5 on NDET networks: its detach deletes them newest first, d1's veth last.
+NDET=20
+ctr_start c5
+for ((i = 1; i <= NDET; i++)); do
+    netctl network create "d$i" --subnet "10.91.$i.0/24" >/dev/null &&
+        netctl attach c5 --pid "$(ctr_pid c5)" --network "d$i" >/dev/null ||
+        hard_error "c5 on network d$i"
+done
+veths_before=$(count_host_veths)
+netctl detach c5 >"$T/detach-c5.out" 2>&1 &
+DETACH_PID=$!
+# it has begun once the first veth is gone (bounded: 10 s)
+for ((i = 0; i < 1000; i++)); do
+    [ "$(count_host_veths)" -lt "$veths_before" ] && break
+    sleep 0.01
+done
+api GET /v1/health >/dev/null
+left=$(count_host_veths)
+check_eq "GET /v1/health answers during the detach" 200 "$API_STATUS"
+check "... while the detach still has veths to delete ($left of $veths_before left)" \
+    test "$left" -gt $((veths_before - NDET))
+api POST /v1/endpoints "{\"container\":\"c5\",\"pid\":$(ctr_pid c5),\"network\":\"d1\"}" >"$T/attach-c5.out"
+out=$(cat "$T/attach-c5.out")
+check_eq "attaching c5 to d1 while its old veth is being deleted: 409" 409 "$API_STATUS"
+check_match "... saying why" "still being detached from 'd1'" "$out"
+wait "$DETACH_PID"
+check_eq "the detach succeeds" 0 "$?"
+check_match "... and names all $NDET networks" "d1\b.*d$NDET\b|d$NDET\b.*d1\b" "$(tr '\n' ' ' <"$T/detach-c5.out")"
+check_eq "when it answers, its $NDET veths are gone" $((veths_before - NDET)) "$(count_host_veths)"
+check_fails "c5 has no eth0" in_ctr c5 ip link show eth0
+check "attaching c5 to d1 works now" netctl attach c5 --pid "$(ctr_pid c5)" --network d1
+for ((i = 2; i <= NDET; i++)); do
+    netctl attach c5 --pid "$(ctr_pid c5)" --network "d$i" >/dev/null || hard_error "c5 on d$i"
+done
+# a client that gives up before the answer: netd finishes the detach and answers nobody
+curl -s -m 0.05 --unix-socket "$T/run/netd.sock" -X DELETE http://netd/v1/endpoints/c5 >/dev/null
+check_eq "a client can give up waiting for a detach (curl timed out)" 28 "$?"
+veths_are() { [ "$(count_host_veths)" -eq "$1" ]; }
+check "the detach still completes" wait_for "c5's veths gone" 100 veths_are $((veths_before - NDET))
+check_fails "c5 is not attached anymore" netctl inspect c5
+check "netd still answers" netctl info
+for ((i = 1; i <= NDET; i++)); do
+    netctl network rm "d$i" >/dev/null || hard_error "network rm d$i"
+done
 check "network rm web" netctl network rm web
 check "network rm back" netctl network rm back
 check_fails "bridge nd-web is gone" ip link show nd-web
