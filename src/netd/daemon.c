@@ -27,12 +27,14 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 
-	/* event streams get their last chunk while the loop still runs to send it */
+	/* event streams and detaches get their last answer while the loop still runs to send it */
 	const struct timeval flush = { 0, 100 * 1000 };
+	bool answered;
 
 	log_info("signal %d: stopping; networks and endpoints stay in place", (int)sig);
 	notify_manager("STOPPING=1");
-	(void)event_base_loopexit(d->base, events_stop() > 0 ? &flush : NULL);
+	answered = reaper_finish(d) > 0;
+	(void)event_base_loopexit(d->base, events_stop() > 0 || answered ? &flush : NULL);
 }
 
 /* the default network, like Docker's "bridge": created on first start */
@@ -158,7 +160,7 @@ int daemon_run(struct daemon *d)
  */
 void daemon_done(struct daemon *d)
 {
-	/* first: the detaches it still finishes are answered while the API is there */
+	/* first: what a failed start queued is answered while the API is there */
 	reaper_stop(d);
 	api_stop(d);
 	proxy_sup_stop(d);

@@ -233,6 +233,7 @@ struct reap_wait {
 	void (*all_done)(struct reap_wait *w);
 };
 int reaper_start(struct daemon *d, struct netd_error *e);
+unsigned int reaper_finish(struct daemon *d);
 void reaper_stop(struct daemon *d);
 void reaper_delete(struct daemon *d, const char *name, const char *what, struct reap_wait *w);
 bool reaper_pending(struct daemon *d, const char *name);

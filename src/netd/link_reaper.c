@@ -78,10 +78,11 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
-/* the jobs the thread finished: logged, then their requests answered */
-static void run_done(struct reaper *rp)
+/* the jobs the thread finished: logged, then their requests answered; returns how many */
+static unsigned int run_done(struct reaper *rp)
 {
 	struct reap_job *j, *next;
+	unsigned int n = 0;
 
 	(void)pthread_mutex_lock(&rp->lock);
 	j = rp->done;
@@ -94,7 +95,9 @@ static void run_done(struct reaper *rp)
 		if (j->w)
 			reap_wait_put(j->w);
 		free(j);
+		n++;
 	}
+	return n;
 }
 
 static void on_done(evutil_socket_t fd, short what, void *arg)
@@ -102,7 +105,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	uint64_t n;
 
 	(void)!read(fd, &n, sizeof(n));
-	run_done(arg);
+	(void)run_done(arg);
 }
 
 /**
@@ -144,22 +147,37 @@ int reaper_start(struct daemon *d, struct netd_error *e)
 }
 
 /**
- * reaper_stop() - finish the queued deletions, end the thread, answer what waited on them
+ * reaper_finish() - delete what is queued, end the thread, answer what waited on it
+ * @d:		daemon
+ *
+ * For a stop: links queued after this are deleted at once, on the loop.
+ *
+ * Return: how many queued deletions it finished (0: none were left)
+ */
+unsigned int reaper_finish(struct daemon *d)
+{
+	struct reaper *rp = &d->reaper;
+
+	if (!rp->running)
+		return 0;
+	(void)pthread_mutex_lock(&rp->lock);
+	rp->stop = true;
+	(void)pthread_cond_signal(&rp->wake);
+	(void)pthread_mutex_unlock(&rp->lock);
+	(void)pthread_join(rp->thread, NULL);
+	rp->running = false;
+	return run_done(rp);
+}
+
+/**
+ * reaper_stop() - reaper_finish(), then free the reaper
  * @d:		daemon
  */
 void reaper_stop(struct daemon *d)
 {
 	struct reaper *rp = &d->reaper;
 
-	if (rp->running) {
-		(void)pthread_mutex_lock(&rp->lock);
-		rp->stop = true;
-		(void)pthread_cond_signal(&rp->wake);
-		(void)pthread_mutex_unlock(&rp->lock);
-		(void)pthread_join(rp->thread, NULL);
-		rp->running = false;
-		run_done(rp);
-	}
+	(void)reaper_finish(d);
 	if (rp->locks_init) {
 		(void)pthread_mutex_destroy(&rp->lock);
 		(void)pthread_cond_destroy(&rp->wake);

@@ -134,6 +134,23 @@ veths_are() { [ "$(count_host_veths)" -eq "$1" ]; }
 check "the detach still completes" wait_for "c5's veths gone" 100 veths_are $((veths_before - NDET))
 check_fails "c5 is not attached anymore" netctl inspect c5
 check "netd still answers" netctl info
+# SIGTERM while a detach is deleting veths: netd finishes it and answers before it goes
+for ((i = 1; i <= NDET; i++)); do
+    netctl attach c5 --pid "$(ctr_pid c5)" --network "d$i" >/dev/null || hard_error "c5 on d$i"
+done
+netctl detach c5 >"$T/detach-c5.out" 2>&1 &
+DETACH_PID=$!
+for ((i = 0; i < 1000; i++)); do
+    [ "$(count_host_veths)" -lt "$veths_before" ] && break
+    sleep 0.01
+done
+netd_stop
+check_eq "netd stopped during a detach exits 0" 0 "$?"
+wait "$DETACH_PID"
+check_eq "the detach it was doing is answered: success" 0 "$?"
+check_eq "... with every network" "$NDET" "$(grep -c 'detached from' "$T/detach-c5.out")"
+check_eq "... and every veth gone" $((veths_before - NDET)) "$(count_host_veths)"
+netd_start
 for ((i = 1; i <= NDET; i++)); do
     netctl network rm "d$i" >/dev/null || hard_error "network rm d$i"
 done
