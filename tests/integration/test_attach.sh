@@ -97,18 +97,27 @@ check_eq "default_route must be a boolean: 400" 400 "$API_STATUS"
 NDET=20
 ctr_start c5
 for ((i = 1; i <= NDET; i++)); do
-    netctl network create "d$i" --subnet "10.91.$i.0/24" >/dev/null &&
-        netctl attach c5 --pid "$(ctr_pid c5)" --network "d$i" >/dev/null ||
-        hard_error "c5 on network d$i"
+    netctl network create "d$i" --subnet "10.91.$i.0/24" >/dev/null || hard_error "network d$i"
 done
+c5_attach_from() { # c5_attach_from K: attach c5 to dK..dNDET
+    local k
+    for ((k = $1; k <= NDET; k++)); do
+        netctl attach c5 --pid "$(ctr_pid c5)" --network "d$k" >/dev/null || hard_error "c5 on d$k"
+    done
+}
+veths_are() { [ "$(count_host_veths)" -eq "$1" ]; }
+c5_detach_begun() { # start `netctl detach c5`, return once its first veth is gone (10 s at most)
+    local k
+    netctl detach c5 >"$T/detach-c5.out" 2>&1 &
+    DETACH_PID=$!
+    for ((k = 0; k < 1000; k++)); do
+        [ "$(count_host_veths)" -lt "$veths_before" ] && return 0
+        sleep 0.01
+    done
+}
+c5_attach_from 1
 veths_before=$(count_host_veths)
-netctl detach c5 >"$T/detach-c5.out" 2>&1 &
-DETACH_PID=$!
-# it has begun once the first veth is gone (bounded: 10 s)
-for ((i = 0; i < 1000; i++)); do
-    [ "$(count_host_veths)" -lt "$veths_before" ] && break
-    sleep 0.01
-done
+c5_detach_begun
 api GET /v1/health >/dev/null
 left=$(count_host_veths)
 check_eq "GET /v1/health answers during the detach" 200 "$API_STATUS"
@@ -124,26 +133,16 @@ check_match "... and names all $NDET networks" "d1\b.*d$NDET\b|d$NDET\b.*d1\b" "
 check_eq "when it answers, its $NDET veths are gone" $((veths_before - NDET)) "$(count_host_veths)"
 check_fails "c5 has no eth0" in_ctr c5 ip link show eth0
 check "attaching c5 to d1 works now" netctl attach c5 --pid "$(ctr_pid c5)" --network d1
-for ((i = 2; i <= NDET; i++)); do
-    netctl attach c5 --pid "$(ctr_pid c5)" --network "d$i" >/dev/null || hard_error "c5 on d$i"
-done
+c5_attach_from 2
 # a client that gives up before the answer: netd finishes the detach and answers nobody
 curl -s -m 0.05 --unix-socket "$T/run/netd.sock" -X DELETE http://netd/v1/endpoints/c5 >/dev/null
 check_eq "a client can give up waiting for a detach (curl timed out)" 28 "$?"
-veths_are() { [ "$(count_host_veths)" -eq "$1" ]; }
 check "the detach still completes" wait_for "c5's veths gone" 100 veths_are $((veths_before - NDET))
 check_fails "c5 is not attached anymore" netctl inspect c5
 check "netd still answers" netctl info
 # SIGTERM while a detach is deleting veths: netd finishes it and answers before it goes
-for ((i = 1; i <= NDET; i++)); do
-    netctl attach c5 --pid "$(ctr_pid c5)" --network "d$i" >/dev/null || hard_error "c5 on d$i"
-done
-netctl detach c5 >"$T/detach-c5.out" 2>&1 &
-DETACH_PID=$!
-for ((i = 0; i < 1000; i++)); do
-    [ "$(count_host_veths)" -lt "$veths_before" ] && break
-    sleep 0.01
-done
+c5_attach_from 1
+c5_detach_begun
 netd_stop
 check_eq "netd stopped during a detach exits 0" 0 "$?"
 wait "$DETACH_PID"
