@@ -281,7 +281,11 @@ static void dispatch(struct evhttp_request *req, void *arg)
 			continue;
 		log_debug("%s", evhttp_request_get_uri(req));
 		{
-			/* handlers answer before they return: the time is the request's */
+			/*
+			 * handlers answer before they return, so the time is the request's; a
+			 * detach answers later, once the reaper deleted its veths: its time here
+			 * is the loop's share
+			 */
 			double start = now_s();
 
 			rt->fn(d, req, arg_s);

@@ -160,7 +160,7 @@ int daemon_run(struct daemon *d)
  */
 void daemon_done(struct daemon *d)
 {
-	/* first: what a failed start queued is answered while the API is there */
+	/* first: the thread ends before the netlink socket and loop it uses go */
 	reaper_stop(d);
 	api_stop(d);
 	proxy_sup_stop(d);
