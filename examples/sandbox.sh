@@ -77,7 +77,8 @@ example_end() { # the example's cleanup, once netrun stopped its containers: the
     # only a process that is still ours (its command line names $dir), never one that took
     # the number of ours once it ended
     for p in "${pids[@]}"; do
-        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$dir/" && kill "$p" 2>/dev/null
+        # (2> before <: a process gone meanwhile must not print the failed redirection)
+        tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF -- "$dir/" && kill "$p" 2>/dev/null
     done
     [ -n "$netd_pid" ] && kill "$netd_pid" 2>/dev/null && wait "$netd_pid" 2>/dev/null
     umount -l "$dir" 2>/dev/null
