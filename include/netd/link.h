@@ -61,6 +61,8 @@ typedef int (*link_visit_fn)(const char *name, const struct link_info *info, voi
 
 int link_get(struct nl_sock *sk, const char *name, struct link_info *ret, struct netd_error *e);
 int link_delete(struct nl_sock *sk, const char *name, struct netd_error *e);
+int link_set_group(struct nl_sock *sk, const char *name, uint32_t group, struct netd_error *e);
+int link_delete_group(struct nl_sock *sk, uint32_t group, struct netd_error *e);
 int link_set_up(struct nl_sock *sk, int ifindex, struct netd_error *e);
 int link_set_ipv6_quiet(struct nl_sock *sk, int ifindex, struct netd_error *e);
 int link_set_master(struct nl_sock *sk, int ifindex, int master, struct netd_error *e);

@@ -138,7 +138,7 @@ struct reaper {
 	pthread_mutex_t lock; /* guards the lists, busy and stop */
 	pthread_cond_t wake;
 	struct reap_job *todo, **todo_tail;
-	struct reap_job *busy; /* being deleted now */
+	struct reap_job *busy; /* the batch being deleted now */
 	struct reap_job *done, **done_tail;
 	bool stop;
 	int efd; /* the thread tells the loop of finished jobs */

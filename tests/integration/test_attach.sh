@@ -92,9 +92,16 @@ api POST /v1/endpoints '{"container":"c4","pid":1,"default_route":"no"}' >/dev/n
 check_eq "default_route must be a boolean: 400" 400 "$API_STATUS"
 
 # A detach answers once its veths are gone, but netd serves others meanwhile: deleting a veth
-# waits ~20 ms for an RCU barrier in the kernel, so netd does it on a thread of its own.
-# c5 on NDET networks: its detach deletes them newest first, d1's veth last.
+# waits ~20 ms for an RCU barrier in the kernel, so netd does it on a thread of its own, which
+# deletes what is queued together (one link group, one barrier). The test-only delay holds each
+# batch back 300 ms, so the checks below have time to act while veths are still queued.
+# c5 on NDET networks: its detach queues them newest first; the thread takes them in one or two
+# batches (d20 alone when it wakes before the loop queued the rest).
 NDET=20
+netd_stop
+export NETD_TEST_REAPER_DELAY_MS=300
+netd_start
+unset NETD_TEST_REAPER_DELAY_MS
 ctr_start c5
 for ((i = 1; i <= NDET; i++)); do
     netctl network create "d$i" --subnet "10.91.$i.0/24" >/dev/null || hard_error "network d$i"
@@ -106,17 +113,23 @@ c5_attach_from() { # c5_attach_from K: attach c5 to dK..dNDET
     done
 }
 veths_are() { [ "$(count_host_veths)" -eq "$1" ]; }
-c5_detach_begun() { # start `netctl detach c5`, return once its first veth is gone (10 s at most)
+c5_forgotten() { api GET /v1/endpoints/c5 >/dev/null && [ "$API_STATUS" = 404 ]; }
+c5_detach_begun() { # start `netctl detach c5`; return once netd has taken it (c5 is unknown),
+    # its veths queued behind the 300 ms delay (10 s at most)
     local k
     netctl detach c5 >"$T/detach-c5.out" 2>&1 &
     DETACH_PID=$!
     for ((k = 0; k < 1000; k++)); do
-        [ "$(count_host_veths)" -lt "$veths_before" ] && return 0
+        c5_forgotten && return 0
         sleep 0.01
     done
 }
 c5_attach_from 1
 veths_before=$(count_host_veths)
+log_mark=$(wc -l <"$T/netd.log")
+ip link add nd-foreign type veth peer name nd-foreign-p &&
+    ip link set nd-foreign group 1852142691 ||
+    hard_error "a link of someone else's"
 c5_detach_begun
 api GET /v1/health >/dev/null
 left=$(count_host_veths)
@@ -131,7 +144,15 @@ wait "$DETACH_PID"
 check_eq "the detach succeeds" 0 "$?"
 check_match "... and names all $NDET networks" "d1\b.*d$NDET\b|d$NDET\b.*d1\b" "$(tr '\n' ' ' <"$T/detach-c5.out")"
 check_eq "when it answers, its $NDET veths are gone" $((veths_before - NDET)) "$(count_host_veths)"
+grouped=$(tail -n +"$((log_mark + 1))" "$T/netd.log" |
+    awk '/deleted [0-9]+ veths in one request/ { n += $4 } END { print n + 0 }')
+check "at least $((NDET - 1)) of them deleted as link groups (only the first may go alone)" \
+    test "$grouped" -ge $((NDET - 1))
 check_fails "c5 has no eth0" in_ctr c5 ip link show eth0
+check_eq "c5 has no interface but lo" 1 "$(in_ctr c5 ip -o link show | wc -l)"
+check "a link of someone else's in a neighbouring group is untouched" ip link show nd-foreign
+check_eq "no link is left in netd's deletion group" "" "$(ip -o link show group 1852142692)"
+ip link del nd-foreign
 check "attaching c5 to d1 works now" netctl attach c5 --pid "$(ctr_pid c5)" --network d1
 c5_attach_from 2
 # a client that gives up before the answer: netd finishes the detach and answers nobody
